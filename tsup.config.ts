@@ -1,0 +1,14 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    'emulator/index': 'src/emulator/index.ts',
+    'cli/main': 'src/cli/main.ts',
+  },
+  format: ['esm'],
+  dts: true,
+  clean: true,
+  target: 'node20',
+  external: ['better-sqlite3', 'ws'],
+});
