@@ -1,0 +1,57 @@
+import { AbortedError, DaemonNotFoundError } from './errors/index.js';
+
+export interface DiscoverDaemonOptions {
+  /** Default `['127.0.0.1']`. */
+  hosts?: string[];
+  /** Default 39300..39333 then 1000: where Pieces OS listens, newest builds first. */
+  ports?: number[];
+  fetch?: typeof globalThis.fetch;
+  /** Per probe. Default 500. */
+  timeoutMs?: number;
+  /** Probes in flight at once. Default 8. */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+/** The ports Pieces OS uses, in the order they are probed. */
+export const DEFAULT_DAEMON_PORTS: readonly number[] = [...Array.from({ length: 34 }, (_, index) => 39300 + index), 1000];
+
+/**
+ * Finds a running Pieces OS: probes `GET /.well-known/health` on each host and port and
+ * resolves the base URL of the first (in the given order) that answers 200 `ok...`. Probes
+ * run in small batches, so a dead range costs a few timeouts, not 35.
+ *
+ * @example
+ * ```ts
+ * const baseUrl = await discoverDaemon().catch(() => 'http://127.0.0.1:39300');
+ * const client = createBackupClient({ baseUrl });
+ * ```
+ */
+export async function discoverDaemon(options: DiscoverDaemonOptions = {}): Promise<string> {
+  const hosts = options.hosts ?? ['127.0.0.1'];
+  const ports = options.ports ?? DEFAULT_DAEMON_PORTS;
+  const candidates = hosts.flatMap((host) => ports.map((port) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`));
+  const batch = Math.max(1, options.concurrency ?? 8);
+  for (let start = 0; start < candidates.length; start += batch) {
+    const slice = candidates.slice(start, start + batch);
+    const answers = await Promise.all(slice.map((baseUrl) => probe(baseUrl, options)));
+    if (options.signal?.aborted) throw new AbortedError({ reason: options.signal.reason, what: 'discovery' });
+    const found = slice.find((_, index) => answers[index]);
+    if (found) return found;
+  }
+  throw new DaemonNotFoundError(candidates);
+}
+
+async function probe(baseUrl: string, options: DiscoverDaemonOptions): Promise<boolean> {
+  const fetch = options.fetch ?? globalThis.fetch;
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 500);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  try {
+    const response = await fetch(`${baseUrl}/.well-known/health`, { signal, headers: { accept: 'text/plain' } });
+    const body = await response.text();
+    return response.status === 200 && body.startsWith('ok');
+  } catch {
+    // Refused, timed out, or not HTTP at all: not the daemon.
+    return false;
+  }
+}

@@ -1,0 +1,95 @@
+import type { KyInstance } from 'ky';
+import type { Decoder } from '../models/index.js';
+import { decodeBody } from './decode-body.js';
+import { AbortedError, NetworkError, ProtocolError, isPiecesBackupError } from './errors/index.js';
+import type { FrameSource } from './frame-source.js';
+import { guardSink, type GuardedSink } from './guard-sink.js';
+import { sendRequest, type RequestSpec } from './send-request.js';
+
+export interface NdjsonFrameSourceOptions<T> {
+  ky: KyInstance;
+  baseUrl: string;
+  /** The POST to make; `accept` and `headersOnly` are set here. */
+  request: Omit<RequestSpec, 'accept' | 'headersOnly'>;
+  decoder: Decoder<T>;
+}
+
+/**
+ * Frames of a streamed POST answered as NDJSON, one validated model per line. Each `open`
+ * makes its own request; `close` aborts it. A bad line, or a line cut off by the end of the
+ * body, is a `ProtocolError`; a body that dies is a `NetworkError`. A server that ignores
+ * `Accept` and answers one JSON body yields that body as the only frame.
+ */
+export function createNdjsonFrameSource<T>(options: NdjsonFrameSourceOptions<T>): FrameSource<T> {
+  return {
+    open(target) {
+      const sink = guardSink(target);
+      const controller = new AbortController();
+      const userSignal = options.request.signal;
+      const signal = userSignal ? AbortSignal.any([userSignal, controller.signal]) : controller.signal;
+      const request: RequestSpec = { ...options.request, signal, accept: 'application/x-ndjson', headersOnly: true };
+
+      const run = async () => {
+        const { response, url } = await sendRequest(options.ky, options.baseUrl, request, async (response, url) => ({ response, url }));
+        try {
+          await readFrames(response, url, options.decoder, sink, signal);
+        } catch (error) {
+          if (isPiecesBackupError(error)) throw error;
+          if (userSignal?.aborted) throw new AbortedError({ reason: userSignal.reason, what: `POST ${url}` });
+          throw new NetworkError({ method: 'POST', url, message: `POST ${url}: stream broke off` }, { cause: error });
+        }
+      };
+
+      run().then(
+        () => sink.complete(),
+        (error: unknown) => {
+          // After close() the abort surfaces here as an error nobody asked for.
+          if (!controller.signal.aborted) sink.error(error as Error);
+        },
+      );
+
+      return {
+        close() {
+          sink.close();
+          controller.abort();
+        },
+      };
+    },
+  };
+}
+
+async function readFrames<T>(response: Response, url: string, decoder: Decoder<T>, sink: GuardedSink<T>, signal: AbortSignal) {
+  const contentType = response.headers.get('content-type') ?? '';
+  if (!contentType.includes('ndjson')) {
+    sink.next(decodeBody(await response.text(), decoder, url, 'frame'));
+    return;
+  }
+  if (!response.body) return;
+  const reader = response.body.getReader();
+  const text = new TextDecoder();
+  let buffer = '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffer += text.decode(value, { stream: true });
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline).trim();
+        buffer = buffer.slice(newline + 1);
+        // Blank lines are keep-alives.
+        if (line !== '') sink.next(decodeBody(line, decoder, url, 'frame'));
+        // The consumer may close or abort from inside next(): no frame after that.
+        if (sink.done) return;
+        signal.throwIfAborted();
+      }
+    }
+    buffer += text.decode();
+    if (buffer.trim() !== '') {
+      throw new ProtocolError({ message: 'stream ended inside a frame (truncated)', url, snippet: buffer.slice(0, 200) });
+    }
+  } finally {
+    // Releases the connection when we stop early (bad frame, close()).
+    reader.cancel().catch(() => undefined);
+  }
+}
