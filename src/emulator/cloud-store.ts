@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Asset, Backup } from '../models/index.js';
+import { fsyncDirectory } from './local-database.js';
+
+/** What the cloud keeps per backup: its metadata and the hash of its content object. */
+export interface Manifest {
+  backup: Backup;
+  sha256: string;
+}
+
+/** Write a file so readers see the old content or the new one, never half of it. */
+function writeFileAtomic(file: string, content: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(temp, 'w');
+  try {
+    fs.writeFileSync(fd, content);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(temp, file);
+  fsyncDirectory(path.dirname(file));
+}
+
+export function sha256File(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/**
+ * The emulated cloud, on disk under `root`: content-addressed `objects/<sha256>`, one
+ * `backups/<id>.json` manifest per backup (written last, so a half-uploaded backup is never
+ * listed) and `assets/<id>.json` for `/backup/asset`. Ids are validated by the caller.
+ */
+export class CloudStore {
+  readonly objectsDir: string;
+  readonly backupsDir: string;
+  readonly assetsDir: string;
+
+  constructor(readonly root: string) {
+    this.objectsDir = path.join(root, 'objects');
+    this.backupsDir = path.join(root, 'backups');
+    this.assetsDir = path.join(root, 'assets');
+  }
+
+  /** Creates the folders and removes what an interrupted run left behind. */
+  init(): void {
+    for (const dir of [this.objectsDir, this.backupsDir, this.assetsDir]) fs.mkdirSync(dir, { recursive: true });
+    for (const dir of [this.objectsDir, this.backupsDir, this.assetsDir]) {
+      for (const name of fs.readdirSync(dir)) {
+        if (name.endsWith('.partial') || name.endsWith('.tmp')) fs.rmSync(path.join(dir, name), { force: true });
+      }
+    }
+  }
+
+  wipe(): void {
+    fs.rmSync(this.root, { recursive: true, force: true });
+    this.init();
+  }
+
+  private manifestPath(id: string): string {
+    return path.join(this.backupsDir, `${id}.json`);
+  }
+
+  objectPath(sha256: string): string {
+    return path.join(this.objectsDir, sha256);
+  }
+
+  partialPath(sha256: string): string {
+    return path.join(this.objectsDir, `${sha256}.partial`);
+  }
+
+  get(id: string): Manifest | undefined {
+    try {
+      const manifest = JSON.parse(fs.readFileSync(this.manifestPath(id), 'utf8')) as Manifest;
+      return manifest.backup?.id === id ? manifest : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Completed backups, newest first. */
+  list(): Backup[] {
+    const backups: Backup[] = [];
+    for (const name of fs.readdirSync(this.backupsDir)) {
+      if (!name.endsWith('.json')) continue;
+      const manifest = this.get(name.slice(0, -'.json'.length));
+      if (manifest) backups.push(manifest.backup);
+    }
+    return backups.sort((a, b) => Number(b.timestamp) - Number(a.timestamp) || (a.id < b.id ? 1 : -1));
+  }
+
+  /** Makes an uploaded object visible; then the manifest, last, makes the backup visible. */
+  commit(manifest: Manifest): void {
+    const partial = this.partialPath(manifest.sha256);
+    if (fs.existsSync(partial)) fs.renameSync(partial, this.objectPath(manifest.sha256));
+    fsyncDirectory(this.objectsDir);
+    writeFileAtomic(this.manifestPath(manifest.backup.id), `${JSON.stringify(manifest, null, 2)}\n`);
+  }
+
+  /** Removes the manifest, then the object unless another backup has the same content. */
+  delete(id: string): boolean {
+    const manifest = this.get(id);
+    if (!manifest) return false;
+    fs.rmSync(this.manifestPath(id), { force: true });
+    const shared = fs
+      .readdirSync(this.backupsDir)
+      .some((name) => name.endsWith('.json') && this.get(name.slice(0, -5))?.sha256 === manifest.sha256);
+    if (!shared) fs.rmSync(this.objectPath(manifest.sha256), { force: true });
+    return true;
+  }
+
+  storeAsset(asset: Asset): void {
+    writeFileAtomic(path.join(this.assetsDir, `${asset.id}.json`), JSON.stringify(asset));
+  }
+
+  listAssetIds(): string[] {
+    return fs
+      .readdirSync(this.assetsDir)
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => name.slice(0, -5));
+  }
+}

@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CloudStore } from './cloud-store.js';
+import { FaultBook } from './faults.js';
+import { HttpError } from './http-error.js';
+import { LocalDatabase } from './local-database.js';
+import { OperationRegistry } from './operation-registry.js';
+import type { EmulatorState, ResolvedOptions } from './options.js';
+import { sampleAssets } from './sample-assets.js';
+
+/**
+ * Everything the HTTP and WebSocket surfaces share: state flags, the local database, the
+ * cloud, the running operations and the injected faults.
+ */
+export class EmulatorCore {
+  state: EmulatorState;
+  readonly db: LocalDatabase;
+  readonly cloud: CloudStore;
+  readonly registry: OperationRegistry;
+  readonly faults = new FaultBook();
+  readonly localDir: string;
+  /** Set by close(); late work (a delayed request) checks it instead of touching files. */
+  closed = false;
+
+  constructor(
+    readonly options: ResolvedOptions,
+    readonly dataDir: string,
+  ) {
+    this.state = { ...options.initialState };
+    this.localDir = path.join(dataDir, 'local');
+    this.db = new LocalDatabase(path.join(this.localDir, 'pieces.db'));
+    this.cloud = new CloudStore(path.join(dataDir, 'cloud'));
+    this.registry = new OperationRegistry({
+      db: this.db,
+      cloud: this.cloud,
+      localDir: this.localDir,
+      tickMs: options.tickMs,
+      deviceName: options.deviceName,
+      platform: options.platform,
+      state: () => this.state,
+    });
+  }
+
+  /** Removes leftovers of an interrupted run, opens the database, seeds an empty one. */
+  init(): void {
+    fs.mkdirSync(this.localDir, { recursive: true });
+    for (const name of fs.readdirSync(this.localDir)) {
+      if (/^pieces\.db\.(restore|snapshot)-.*\.tmp$/.test(name)) fs.rmSync(path.join(this.localDir, name), { force: true });
+    }
+    this.cloud.init();
+    this.db.open();
+    if (this.options.seed && this.db.count() === 0) this.db.upsert(sampleAssets());
+  }
+
+  /** 511 before 505, as docs/protocol.md orders the cloud checks. */
+  cloudCheck(): HttpError | undefined {
+    if (!this.state.signedIn || !this.state.cloudConnected) {
+      return new HttpError(
+        511,
+        !this.state.signedIn
+          ? 'network authentication required: sign in to Pieces OS to back up'
+          : 'network authentication required: connect Pieces OS to the cloud to back up',
+      );
+    }
+    if (!this.state.osUpToDate) {
+      return new HttpError(505, `Pieces OS ${this.state.version} is out of date: update it to back up to the cloud`);
+    }
+    return undefined;
+  }
+
+  /** Back to a fresh start: no operations, empty cloud, sample database, no faults, initial state. */
+  reset(): void {
+    this.registry.forget();
+    this.faults.clear();
+    this.state = { ...this.options.initialState };
+    this.cloud.wipe();
+    this.db.wipe();
+    for (const name of fs.readdirSync(this.localDir)) {
+      if (name.endsWith('.tmp')) fs.rmSync(path.join(this.localDir, name), { force: true });
+    }
+    if (this.options.seed) this.db.upsert(sampleAssets());
+  }
+
+  close(): void {
+    this.closed = true;
+    this.registry.abortAll();
+    this.db.close();
+  }
+}

@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { decode, decodeAsset, type Asset, type BackupStatus } from '../models/index.js';
+import { operationsOf } from './admin-routes.js';
+import { EmulatorCore } from './emulator-core.js';
+import { parseFaultSpec, type FaultSpec } from './faults.js';
+import { createHttpServer } from './http-server.js';
+import { resolveOptions, validateStatePatch, type EmulatorOptions, type EmulatorState } from './options.js';
+import { WebSocketGateway } from './websocket.js';
+
+/** In-process twin of the `/__emulator` HTTP surface, for tests and the demo. */
+export interface EmulatorAdmin {
+  getState(): EmulatorState;
+  setState(patch: Partial<EmulatorState>): void;
+  injectFault(fault: FaultSpec): void;
+  clearFaults(): void;
+  /** Wipes cloud and local database, reseeds, clears faults and state. */
+  reset(): Promise<void>;
+  /** The assets of the local database, in insertion order. */
+  listAssets(): Asset[];
+  upsertAsset(asset: Asset): void;
+  deleteAsset(id: string): void;
+  databasePath(): string;
+  /** The local database file as it is on disk, for byte-identical checks. */
+  readDatabaseBytes(): Buffer;
+  /** Operations in progress right now. */
+  operations(): { creations: BackupStatus[]; restorations: BackupStatus[] };
+}
+
+/** A running emulator. */
+export interface Emulator {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly admin: EmulatorAdmin;
+  /** Stops operations, drops connections, closes the database and server; removes a temp dataDir. */
+  close(): Promise<void>;
+}
+
+function createAdmin(core: EmulatorCore): EmulatorAdmin {
+  return {
+    getState: () => ({ ...core.state }),
+    setState: (patch) => {
+      core.state = { ...core.state, ...validateStatePatch(patch) };
+    },
+    injectFault: (fault) => core.faults.inject(parseFaultSpec(fault)),
+    clearFaults: () => core.faults.clear(),
+    reset: async () => core.reset(),
+    listAssets: () => core.db.list(),
+    upsertAsset: (asset) => core.db.upsert([decode(decodeAsset, asset)]),
+    deleteAsset: (id) => void core.db.delete(id),
+    databasePath: () => core.db.file,
+    readDatabaseBytes: () => core.db.readBytes(),
+    operations: () => operationsOf(core),
+  };
+}
+
+/**
+ * Starts a faithful local stand-in for the Pieces OS Backup API: real HTTP, NDJSON and
+ * WebSockets over loopback, a real SQLite local database and an on-disk "cloud".
+ *
+ * @example
+ * ```ts
+ * const emulator = await startEmulator({ port: 0 });
+ * const backups = await fetch(`${emulator.url}/backups`).then((r) => r.json());
+ * await emulator.close();
+ * ```
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const resolved = resolveOptions(options);
+  const ownsDataDir = resolved.dataDir === undefined;
+  const dataDir = path.resolve(resolved.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pieces-emulator-')));
+  fs.mkdirSync(dataDir, { recursive: true });
+  const core = new EmulatorCore(resolved, dataDir);
+  const server = createHttpServer(core);
+  const sockets = new WebSocketGateway(core);
+  server.on('upgrade', (req, socket, head) => sockets.handleUpgrade(req, socket, head));
+  try {
+    core.init();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(resolved.port, resolved.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    core.close();
+    if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    dataDir,
+    admin: createAdmin(core),
+    close: () =>
+      (closing ??= (async () => {
+        core.closed = true;
+        core.registry.abortAll();
+        sockets.closeAll();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await closed;
+        core.close();
+        if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      })()),
+  };
+}

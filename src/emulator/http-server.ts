@@ -1,0 +1,93 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { adminRoutes } from './admin-routes.js';
+import { backupRoutes } from './backup-routes.js';
+import type { EmulatorCore } from './emulator-core.js';
+import type { FaultSpec } from './faults.js';
+import { isHttpError } from './http-error.js';
+import { parseJsonBody, readBody, sendEmpty, sendText } from './http-io.js';
+import { checkRequestOrigin, pathSegments } from './request-guard.js';
+import { matchRoute, type Route } from './router.js';
+import { isWebSocketPath } from './websocket.js';
+
+const ROUTES: readonly Route[] = [...backupRoutes, ...adminRoutes];
+
+export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Answers an injected `latencyMs`/`reset`/`status` fault; true when the request is done. */
+async function applyRequestFault(req: IncomingMessage, res: ServerResponse, fault: FaultSpec): Promise<boolean> {
+  if (fault.latencyMs) await delay(fault.latencyMs);
+  if (fault.reset) {
+    req.socket.destroy();
+    return true;
+  }
+  if (fault.status !== undefined) {
+    if (fault.status === 204 || fault.status === 304) sendEmpty(res, fault.status);
+    else if (fault.status < 300 && !res.headersSent) {
+      const body = fault.body ?? '{}';
+      res.writeHead(fault.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    } else sendText(res, fault.status, fault.body ?? `injected fault: ${fault.status}`);
+    return true;
+  }
+  return false;
+}
+
+function respondWithError(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+  if (res.headersSent) {
+    // Mid-stream: the only honest signal left is dropping the connection.
+    res.destroy();
+    return;
+  }
+  if (isHttpError(error)) {
+    sendText(res, error.status, error.message, error.headers);
+    // Drain whatever the client is still sending so it can read the answer.
+    if (error.status === 413) req.resume();
+    return;
+  }
+  sendText(res, 500, `internal emulator error: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+async function handle(core: EmulatorCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  checkRequestOrigin(req, { bindHost: core.options.host, allowedOrigins: core.options.allowedOrigins });
+  const segments = pathSegments(req.url);
+  if (isWebSocketPath(segments)) {
+    sendText(res, 400, `/${segments.join('/')} is a WebSocket endpoint: send an Upgrade request`);
+    return;
+  }
+  const { route, params } = matchRoute(ROUTES, req.method ?? '', segments);
+  const raw = await readBody(req, core.options.maxBodyBytes);
+  const body = req.method === 'POST' || req.method === 'PUT' ? parseJsonBody(req, raw) : undefined;
+  const fault = route.operation ? core.faults.take(route.operation) : undefined;
+  if (fault && (await applyRequestFault(req, res, fault))) return;
+  if (core.closed) {
+    res.destroy();
+    return;
+  }
+  if (route.cloud) {
+    const denied = core.cloudCheck();
+    if (denied) throw denied;
+  }
+  await route.handle({ req, res, core, params, body, fault });
+}
+
+/** The emulator's HTTP server. No input can throw out of it: every failure is a text answer. */
+export function createHttpServer(core: EmulatorCore): http.Server {
+  const server = http.createServer((req, res) => {
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
+    handle(core, req, res).catch((error: unknown) => {
+      try {
+        respondWithError(req, res, error);
+      } catch {
+        res.destroy();
+      }
+    });
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) {
+      const body = 'bad request\n';
+      socket.end(`HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    } else socket.destroy();
+  });
+  return server;
+}

@@ -1,0 +1,4 @@
+export { startEmulator, type Emulator, type EmulatorAdmin } from './emulator.js';
+export { DEFAULT_PORT, type EmulatorOptions, type EmulatorState } from './options.js';
+export { OPERATION_NAMES, type FaultSpec, type OperationName } from './faults.js';
+export { sampleAsset, sampleAssets } from './sample-assets.js';

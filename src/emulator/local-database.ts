@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Asset } from '../models/index.js';
+
+type Connection = InstanceType<typeof Database>;
+
+/** fsync a directory so a rename inside it survives a crash (no-op where unsupported). */
+export function fsyncDirectory(directory: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(directory, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // Some platforms (Windows) cannot open or fsync a directory; the rename is still atomic.
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** `PRAGMA integrity_check` on a file without changing it. */
+export function isIntactDatabase(file: string): boolean {
+  let connection: Connection | undefined;
+  try {
+    connection = new Database(file, { readonly: true, fileMustExist: true });
+    const rows = connection.pragma('integrity_check') as Array<{ integrity_check: string }>;
+    const table = connection.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='assets'").get();
+    return rows.length === 1 && rows[0]?.integrity_check === 'ok' && table !== undefined;
+  } catch {
+    return false;
+  } finally {
+    connection?.close();
+  }
+}
+
+/**
+ * The Pieces OS local database: one SQLite file of assets, stored as their JSON verbatim so
+ * fields the emulator does not understand round-trip. `journal_mode=DELETE` keeps the file's
+ * bytes stable while idle, which is what makes "byte-identical after cancel" checkable.
+ */
+export class LocalDatabase {
+  private connection: Connection | undefined;
+
+  constructor(readonly file: string) {}
+
+  open(): void {
+    if (this.connection) return;
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    const connection = new Database(this.file);
+    connection.pragma('journal_mode = DELETE');
+    connection.exec('CREATE TABLE IF NOT EXISTS assets (id TEXT PRIMARY KEY, json TEXT NOT NULL)');
+    this.connection = connection;
+  }
+
+  close(): void {
+    this.connection?.close();
+    this.connection = undefined;
+  }
+
+  private get db(): Connection {
+    // No silent reopen: after close() (shutdown) nothing may recreate files in the data dir.
+    if (!this.connection) throw new Error('the local database is closed');
+    return this.connection;
+  }
+
+  list(): Asset[] {
+    const rows = this.db.prepare('SELECT json FROM assets ORDER BY rowid').all() as Array<{ json: string }>;
+    return rows.map((row) => JSON.parse(row.json) as Asset);
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM assets').get() as { n: number }).n;
+  }
+
+  upsert(assets: readonly Asset[]): void {
+    if (assets.length === 0) return;
+    const statement = this.db.prepare(
+      'INSERT INTO assets (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json',
+    );
+    this.db.transaction(() => {
+      for (const asset of assets) statement.run(asset.id, JSON.stringify(asset));
+    })();
+  }
+
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM assets WHERE id = ?').run(id).changes > 0;
+  }
+
+  /** A consistent copy of the whole database in `target` (which must not exist). */
+  snapshotTo(target: string): void {
+    this.db.prepare('VACUUM INTO ?').run(target);
+  }
+
+  /**
+   * Swaps in a verified staging file: close, rename over, fsync the directory, reopen. The
+   * rename is atomic, so a crash leaves the old or the new database, never a mix.
+   */
+  replaceWith(staging: string): void {
+    this.close();
+    try {
+      fs.renameSync(staging, this.file);
+      fsyncDirectory(path.dirname(this.file));
+    } finally {
+      this.open();
+    }
+  }
+
+  readBytes(): Buffer {
+    return fs.readFileSync(this.file);
+  }
+
+  /** Empties the database (a fresh file), for the admin reset. */
+  wipe(): void {
+    this.close();
+    fs.rmSync(this.file, { force: true });
+    fs.rmSync(`${this.file}-journal`, { force: true });
+    this.open();
+  }
+}

@@ -1,0 +1,15 @@
+import type { CloudStore } from './cloud-store.js';
+import type { LocalDatabase } from './local-database.js';
+import type { EmulatorState } from './options.js';
+
+/** What creations and restorations need from the running emulator. */
+export interface OperationEnv {
+  db: LocalDatabase;
+  cloud: CloudStore;
+  /** Folder of the local database; staging files live beside it (same filesystem, atomic rename). */
+  localDir: string;
+  tickMs: number;
+  deviceName: string;
+  platform: string;
+  state(): EmulatorState;
+}

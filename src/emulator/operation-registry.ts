@@ -1,0 +1,131 @@
+import type { BackupStatus } from '../models/index.js';
+import type { Manifest } from './cloud-store.js';
+import { startCreation } from './creation.js';
+import { HttpError } from './http-error.js';
+import type { Operation } from './operation.js';
+import type { OperationEnv } from './operation-env.js';
+import { startRestoration } from './restoration.js';
+
+/** `ended` is set on the change that made an operation terminal. */
+export type RegistryListener = (ended: Operation | undefined) => void;
+
+/**
+ * At most one creation and one restoration at a time (one local database); remembers every
+ * operation of this run so finished ones still answer their status.
+ */
+export class OperationRegistry {
+  private readonly creations = new Map<string, Operation>();
+  /** Latest restoration per backup id. */
+  private readonly restorations = new Map<string, Operation>();
+  private creationRunning: Operation | undefined;
+  private restorationRunning: Operation | undefined;
+  private readonly listeners = new Set<RegistryListener>();
+  private lastTimestamp = 0;
+
+  constructor(private readonly env: OperationEnv) {}
+
+  onChange(listener: RegistryListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(ended: Operation | undefined): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(ended);
+      } catch {
+        // one broken subscriber must not affect the others
+      }
+    }
+  }
+
+  private track(operation: Operation): void {
+    const onChange = () => {
+      if (operation.terminal) {
+        if (this.creationRunning === operation) this.creationRunning = undefined;
+        if (this.restorationRunning === operation) this.restorationRunning = undefined;
+        this.notify(operation);
+      } else {
+        this.notify(undefined);
+      }
+    };
+    operation.subscribe(onChange);
+    onChange();
+  }
+
+  /** `<version>_<epoch ms>`, bumped past the last one and any existing backup. */
+  private nextId(): { id: string; timestamp: number } {
+    let timestamp = Math.max(Date.now(), this.lastTimestamp + 1);
+    const version = this.env.state().version;
+    while (this.creations.has(`${version}_${timestamp}`) || this.env.cloud.get(`${version}_${timestamp}`)) timestamp += 1;
+    this.lastTimestamp = timestamp;
+    return { id: `${version}_${timestamp}`, timestamp };
+  }
+
+  startCreation(): Operation {
+    if (this.creationRunning) {
+      throw new HttpError(409, `backup creation ${this.creationRunning.id} is already in progress`);
+    }
+    const { id, timestamp } = this.nextId();
+    const operation = startCreation(this.env, id, timestamp);
+    this.creations.set(id, operation);
+    this.creationRunning = operation;
+    this.track(operation);
+    return operation;
+  }
+
+  startRestoration(manifest: Manifest): Operation {
+    if (this.restorationRunning) {
+      throw new HttpError(409, `restoration of ${this.restorationRunning.id} is already in progress`);
+    }
+    const operation = startRestoration(this.env, manifest);
+    this.restorations.set(manifest.backup.id, operation);
+    this.restorationRunning = operation;
+    this.track(operation);
+    return operation;
+  }
+
+  get runningCreation(): Operation | undefined {
+    return this.creationRunning;
+  }
+
+  get runningRestoration(): Operation | undefined {
+    return this.restorationRunning;
+  }
+
+  creation(id: string): Operation | undefined {
+    return this.creations.get(id);
+  }
+
+  restoration(id: string): Operation | undefined {
+    return this.restorations.get(id);
+  }
+
+  /** Creation status: this run's record, else COMPLETED for a backup in the cloud. */
+  creationStatus(id: string): BackupStatus | undefined {
+    const operation = this.creations.get(id);
+    if (operation) return operation.statusRecord();
+    const manifest = this.env.cloud.get(id);
+    return manifest ? { value: 'COMPLETED', percentage: 100, backup: manifest.backup } : undefined;
+  }
+
+  inProgress(): { creations: Operation[]; restorations: Operation[] } {
+    return {
+      creations: this.creationRunning ? [this.creationRunning] : [],
+      restorations: this.restorationRunning ? [this.restorationRunning] : [],
+    };
+  }
+
+  /** Ends every running operation at once (shutdown, reset). */
+  abortAll(): void {
+    this.creationRunning?.abortNow();
+    this.restorationRunning?.abortNow();
+  }
+
+  /** Forgets finished operations (reset). */
+  forget(): void {
+    this.abortAll();
+    this.creations.clear();
+    this.restorations.clear();
+  }
+}

@@ -1,0 +1,117 @@
+import os from 'node:os';
+import { HttpError } from './http-error.js';
+
+/** Outside the range Pieces OS uses (39300-39333, 1000), so the two never collide. */
+export const DEFAULT_PORT = 39399;
+
+export interface EmulatorOptions {
+  /** Interface to bind. Default `127.0.0.1`. */
+  host?: string;
+  /** Default 39399; 0 picks a free port. */
+  port?: number;
+  /** Where the cloud and the local database live. Default: a fresh temp dir, removed on close. */
+  dataDir?: string;
+  /** Put sample assets in an empty local database on start. Default true. */
+  seed?: boolean;
+  /** Transfer speed of creations and restorations. Default 262_144. */
+  rateBytesPerSecond?: number;
+  /** Progress cadence in ms. Default 50. */
+  tickMs?: number;
+  /** Roll-back time after an accepted cancel. Default 100. */
+  cancelDelayMs?: number;
+  signedIn?: boolean;
+  cloudConnected?: boolean;
+  osUpToDate?: boolean;
+  /** The OS version reported by health and stamped on backups. Default `9.0.0`. */
+  version?: string;
+  deviceName?: string;
+  platform?: string;
+  /** Request body cap. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Origins allowed besides loopback ones, e.g. `https://app.example`. */
+  allowedOrigins?: string[];
+}
+
+/** What `/__emulator/state` reads and writes; changes apply at once, also to running operations. */
+export interface EmulatorState {
+  signedIn: boolean;
+  cloudConnected: boolean;
+  osUpToDate: boolean;
+  version: string;
+  rateBytesPerSecond: number;
+  cancelDelayMs: number;
+}
+
+export interface ResolvedOptions {
+  host: string;
+  port: number;
+  dataDir: string | undefined;
+  seed: boolean;
+  tickMs: number;
+  deviceName: string;
+  platform: string;
+  maxBodyBytes: number;
+  allowedOrigins: string[];
+  initialState: EmulatorState;
+}
+
+export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
+  const state = validateStatePatch({
+    signedIn: options.signedIn ?? true,
+    cloudConnected: options.cloudConnected ?? true,
+    osUpToDate: options.osUpToDate ?? true,
+    version: options.version ?? '9.0.0',
+    rateBytesPerSecond: options.rateBytesPerSecond ?? 262_144,
+    cancelDelayMs: options.cancelDelayMs ?? 100,
+  }) as EmulatorState;
+  const tickMs = options.tickMs ?? 50;
+  if (!(Number.isFinite(tickMs) && tickMs >= 1)) throw new RangeError(`tickMs must be >= 1, got ${tickMs}`);
+  const port = options.port ?? DEFAULT_PORT;
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new RangeError(`invalid port ${port}`);
+  return {
+    host: options.host ?? '127.0.0.1',
+    port,
+    dataDir: options.dataDir,
+    seed: options.seed ?? true,
+    tickMs,
+    deviceName: options.deviceName ?? os.hostname(),
+    platform: options.platform ?? 'LINUX',
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    allowedOrigins: options.allowedOrigins ?? [],
+    initialState: state,
+  };
+}
+
+const BOOLEAN_KEYS = ['signedIn', 'cloudConnected', 'osUpToDate'] as const;
+
+/** Checks a state patch from the admin surface; unknown keys and wrong types are a 400. */
+export function validateStatePatch(value: unknown): Partial<EmulatorState> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new HttpError(400, 'state patch must be a JSON object');
+  }
+  const patch: Partial<EmulatorState> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if ((BOOLEAN_KEYS as readonly string[]).includes(key)) {
+      if (typeof item !== 'boolean') throw new HttpError(400, `state.${key} must be a boolean`);
+      patch[key as (typeof BOOLEAN_KEYS)[number]] = item;
+    } else if (key === 'version') {
+      if (typeof item !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/.test(item)) {
+        throw new HttpError(400, 'state.version must be a version string like 9.0.0');
+      }
+      patch.version = item;
+    } else if (key === 'rateBytesPerSecond') {
+      if (typeof item !== 'number' || !Number.isFinite(item) || item <= 0) {
+        throw new HttpError(400, 'state.rateBytesPerSecond must be a positive number');
+      }
+      patch.rateBytesPerSecond = item;
+    } else if (key === 'cancelDelayMs') {
+      if (typeof item !== 'number' || !Number.isFinite(item) || item < 0) {
+        throw new HttpError(400, 'state.cancelDelayMs must be a number >= 0');
+      }
+      patch.cancelDelayMs = item;
+    } else {
+      throw new HttpError(400, `unknown state field ${JSON.stringify(key)}`);
+    }
+  }
+  return patch;
+}

@@ -1,0 +1,208 @@
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { decode, decodeBackup, decodeSeededBackup, type BackupsStreamedProgress } from '../models/index.js';
+import type { EmulatorCore } from './emulator-core.js';
+import type { FaultSpec } from './faults.js';
+import { FramePump, type FrameSink } from './frame-pump.js';
+import { HttpError, isHttpError } from './http-error.js';
+import type { Operation } from './operation.js';
+import { checkRequestOrigin, pathSegments } from './request-guard.js';
+import { matchRoute, type Route } from './router.js';
+
+interface SocketContext {
+  ws: WebSocket;
+  core: EmulatorCore;
+  params: Record<string, string>;
+  fault: FaultSpec | undefined;
+}
+
+type SocketRoute = Omit<Route, 'handle'> & { open(context: SocketContext): void };
+
+/** A close reason is at most 123 bytes. */
+function reason(text: string): string {
+  return Buffer.byteLength(text) <= 123 ? text : `${Buffer.from(text).subarray(0, 120).toString('utf8')}...`;
+}
+
+function sinkFor(ws: WebSocket): FrameSink {
+  return {
+    send: (text) => ws.send(text),
+    sendPartialAndEnd: (text) => {
+      ws.send(text);
+      ws.close(1000, 'done');
+    },
+    end: () => ws.close(1000, 'done'),
+    destroy: () => ws.terminate(),
+  };
+}
+
+/** Waits for the one start frame, parsed as JSON; a malformed one closes 4400. */
+function onStartFrame(ws: WebSocket, start: (body: unknown) => void): void {
+  ws.once('message', (data: RawData, isBinary: boolean) => {
+    let body: unknown;
+    try {
+      if (isBinary) throw new Error('binary');
+      body = JSON.parse(data.toString()) as unknown;
+    } catch {
+      ws.close(4400, 'malformed start frame: send one JSON text frame');
+      return;
+    }
+    try {
+      start(body);
+    } catch (error) {
+      if (isHttpError(error)) ws.close(4000 + error.status, reason(error.message));
+      else ws.close(1011, reason(`internal emulator error: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  });
+}
+
+function checkCloud(core: EmulatorCore): void {
+  const denied = core.cloudCheck();
+  if (denied) throw denied;
+}
+
+function decodeStart<T>(decoder: (value: unknown, path: string) => T, body: unknown, what: string): void {
+  if (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0) return;
+  try {
+    decode(decoder, body);
+  } catch (error) {
+    throw new HttpError(400, reason(`start frame is not a valid ${what}: ${error instanceof Error ? error.message : ''}`));
+  }
+}
+
+/** Frames of one operation to one socket; leaving the socket never cancels the operation. */
+function pipeOperation(ws: WebSocket, operation: Operation, fault: FaultSpec | undefined): void {
+  const pump = new FramePump(sinkFor(ws), fault);
+  const unsubscribe = operation.subscribe((frame) => {
+    if (!pump.push(frame, operation.terminal)) unsubscribe();
+  });
+  ws.on('close', () => {
+    pump.stop();
+    unsubscribe();
+  });
+  if (!pump.push(operation.frame(), operation.terminal)) unsubscribe();
+}
+
+function progressFrame(core: EmulatorCore, ended: Operation | undefined): BackupsStreamedProgress {
+  const { creations, restorations } = core.registry.inProgress();
+  const backups = creations.map((operation) => operation.frame());
+  const restoring = restorations.map((operation) => operation.frame());
+  if (ended) (ended.kind === 'creation' ? backups : restoring).push(ended.frame());
+  return { backups, restorations: restoring };
+}
+
+const SOCKET_ROUTES: readonly SocketRoute[] = [
+  {
+    method: 'GET',
+    path: '/backups/create/streamed/websocket',
+    operation: 'backups_create_streamed_websocket',
+    open: ({ ws, core, fault }) =>
+      onStartFrame(ws, (body) => {
+        decodeStart(decodeSeededBackup, body, 'SeededBackup');
+        checkCloud(core);
+        pipeOperation(ws, core.registry.startCreation(), fault);
+      }),
+  },
+  {
+    method: 'GET',
+    path: '/backup/:backup/restore/streamed/websocket',
+    operation: 'backup_restore_streamed_websocket',
+    open: ({ ws, core, params, fault }) =>
+      onStartFrame(ws, (body) => {
+        decodeStart(decodeBackup, body, 'Backup');
+        checkCloud(core);
+        const id = params['backup']!;
+        const manifest = core.cloud.get(id);
+        if (!manifest) throw new HttpError(404, `no backup ${id}`);
+        const running = core.registry.runningRestoration;
+        // Attach to the running restoration of this backup instead of starting a second one.
+        pipeOperation(ws, running?.id === id ? running : core.registry.startRestoration(manifest), fault);
+      }),
+  },
+  {
+    method: 'GET',
+    path: '/backups/streamed/progress',
+    operation: 'backups_streamed_progress_websocket',
+    open: ({ ws, core, fault }) => {
+      const pump = new FramePump(sinkFor(ws), fault);
+      const unsubscribe = core.registry.onChange((ended) => {
+        if (!pump.push(progressFrame(core, ended), false)) unsubscribe();
+      });
+      ws.on('close', () => {
+        pump.stop();
+        unsubscribe();
+      });
+      if (!pump.push(progressFrame(core, undefined), false)) unsubscribe();
+    },
+  },
+];
+
+export function isWebSocketPath(segments: readonly string[]): boolean {
+  try {
+    matchRoute(SOCKET_ROUTES as unknown as Route[], 'GET', segments);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function rejectUpgrade(socket: Duplex, status: number, message: string): void {
+  const body = `${message}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * The three WebSocket endpoints. Upgrades are handled here, not by `ws`, so the Host and
+ * Origin checks (and path validation) run before a socket is ever accepted.
+ */
+export class WebSocketGateway {
+  private readonly server: WebSocketServer;
+
+  constructor(private readonly core: EmulatorCore) {
+    this.server = new WebSocketServer({ noServer: true, maxPayload: core.options.maxBodyBytes });
+    this.server.on('error', () => undefined);
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => undefined);
+    this.upgrade(req, socket, head).catch((error: unknown) => {
+      if (isHttpError(error)) rejectUpgrade(socket, error.status, error.message);
+      else rejectUpgrade(socket, 500, `internal emulator error: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const core = this.core;
+    checkRequestOrigin(req, { bindHost: core.options.host, allowedOrigins: core.options.allowedOrigins });
+    const { route, params } = matchRoute(SOCKET_ROUTES as unknown as Route[], req.method ?? '', pathSegments(req.url));
+    const socketRoute = route as unknown as SocketRoute;
+    const fault = socketRoute.operation ? core.faults.take(socketRoute.operation) : undefined;
+    if (fault?.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+    if (fault?.reset) {
+      socket.destroy();
+      return;
+    }
+    if (fault?.status !== undefined) throw new HttpError(fault.status, fault.body ?? `injected fault: ${fault.status}`);
+    if (socket.destroyed || core.closed) {
+      socket.destroy();
+      return;
+    }
+    this.server.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', () => undefined);
+      try {
+        socketRoute.open({ ws, core, params, fault });
+      } catch {
+        ws.close(1011, 'internal emulator error');
+      }
+    });
+  }
+
+  /** Drops every client at once (shutdown). */
+  closeAll(): void {
+    for (const client of this.server.clients) client.terminate();
+    this.server.close();
+  }
+}
