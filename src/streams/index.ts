@@ -1,0 +1,15 @@
+export { pollStatus } from './poll-status.js';
+export { startCreation, type StartCreationOptions } from './start-creation.js';
+export { startRestoration, type StartRestorationOptions } from './start-restoration.js';
+export { watchOperation, type WatchOperationOptions } from './watch-operation.js';
+export { discoverOperations, type DiscoveredOperations, type DiscoverOptions } from './discover-operations.js';
+export { distinctProgress } from './distinct-progress.js';
+export type {
+  BackupStreamedProgress,
+  Clock,
+  OperationKind,
+  OperationProgress,
+  PollingOptions,
+  ProgressTransport,
+  StreamOptions,
+} from './types.js';

@@ -1,0 +1,100 @@
+import { defer, finalize, ReplaySubject, share, type Observable } from 'rxjs';
+import type { BackupClient } from '../api/backup-client.js';
+import { isTerminalStatus, type BackupStatus } from '../models/index.js';
+import { pollLoop, type PollStrategy } from './poll-loop.js';
+import { resolvePolling, type ResolvedPolling } from './resolve-options.js';
+import { typedErrors } from './typed-errors.js';
+import type { OperationKind, PollingOptions } from './types.js';
+
+/** The status endpoint of one operation as a poll strategy. */
+export function statusStrategy(
+  client: BackupClient,
+  kind: OperationKind,
+  backupId: string,
+  isPending?: PollStrategy<BackupStatus>['isPending'],
+): PollStrategy<BackupStatus> {
+  return {
+    request: (signal) =>
+      kind === 'creation'
+        ? client.creationStatus(backupId, { signal })
+        : client.restorationStatus(backupId, { signal }),
+    isDone: (status) => isTerminalStatus(status.value),
+    percentageOf: (status) => (typeof status.percentage === 'number' ? status.percentage : null),
+    ...(isPending && { isPending }),
+  };
+}
+
+const polls = new WeakMap<BackupClient, Map<string, Observable<BackupStatus>>>();
+const identities = new WeakMap<object, number>();
+let nextIdentity = 0;
+
+const identityOf = (value: object): number => {
+  let id = identities.get(value);
+  if (id === undefined) identities.set(value, (id = nextIdentity++));
+  return id;
+};
+
+function keyOf(kind: OperationKind, backupId: string, policy: ResolvedPolling): string {
+  const { scheduler, random, minIntervalMs, maxIntervalMs, maxBackoffMs, backoffBaseMs, maxConsecutiveErrors } = policy;
+  return JSON.stringify([
+    kind,
+    backupId,
+    identityOf(scheduler),
+    identityOf(random),
+    minIntervalMs,
+    maxIntervalMs,
+    maxBackoffMs,
+    backoffBaseMs,
+    maxConsecutiveErrors,
+  ]);
+}
+
+/**
+ * Status of one creation or restoration, polled until it is terminal (COMPLETED, FAILED,
+ * CANCELED, RESET): emits each answer and completes right after the terminal one.
+ *
+ * Polls adapt to progress: the wait is half the estimated time left (from the rate between
+ * the last two answers), bounded by `minIntervalMs`/`maxIntervalMs`; 1 s (bounded) while no
+ * rate is known. Network errors, timeouts and 5xx back off with full jitter or the server's
+ * Retry-After, each wait bounded by `maxBackoffMs`; after `maxConsecutiveErrors` retries, or
+ * at once for 404/505/511/ProtocolError, it errors with the typed error.
+ *
+ * Concurrent subscribers with the same client, kind, id and options share one poll (a late
+ * one gets the latest answer at once); the last unsubscribe aborts the request in flight.
+ *
+ * @example
+ * ```ts
+ * pollStatus(client, 'restoration', backupId, { maxIntervalMs: 2_000 })
+ *   .subscribe((status) => console.log(status.value, status.percentage));
+ * ```
+ */
+export function pollStatus(
+  client: BackupClient,
+  kind: OperationKind,
+  backupId: string,
+  options?: PollingOptions,
+): Observable<BackupStatus> {
+  return defer(() => {
+    const policy = resolvePolling(options);
+    const key = keyOf(kind, backupId, policy);
+    let perClient = polls.get(client);
+    if (!perClient) polls.set(client, (perClient = new Map()));
+    const registry = perClient;
+    const existing = registry.get(key);
+    if (existing) return existing;
+    const shared: Observable<BackupStatus> = pollLoop(statusStrategy(client, kind, backupId), policy).pipe(
+      typedErrors(),
+      finalize(() => {
+        if (registry.get(key) === shared) registry.delete(key);
+      }),
+      share({
+        connector: () => new ReplaySubject<BackupStatus>(1),
+        resetOnRefCountZero: true,
+        resetOnComplete: true,
+        resetOnError: true,
+      }),
+    );
+    registry.set(key, shared);
+    return shared;
+  });
+}

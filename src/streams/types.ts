@@ -1,0 +1,65 @@
+import type { SchedulerLike } from 'rxjs';
+import type { Backup, BackupStatusValue, BackupStreamedProgress } from '../models/index.js';
+
+/** Which wire carries progress: a WebSocket, the NDJSON streamed POST, or status polling. */
+export type ProgressTransport = 'websocket' | 'ndjson' | 'polling';
+
+export type OperationKind = 'creation' | 'restoration';
+
+/**
+ * One observation of a running operation, whatever transport produced it. Streams emit
+ * these only when something a UI shows changed (status, or the whole percentage).
+ */
+export interface OperationProgress {
+  kind: OperationKind;
+  /** Known from the first frame of a creation, from the start for a restoration. */
+  backupId: string;
+  backup?: Backup;
+  status: BackupStatusValue;
+  /** 0-100, or null when the server did not say. Not forced monotonic here: machines do that. */
+  percentage: number | null;
+  /**
+   * The transport that produced this observation: 'polling' after a fallback, 'websocket'
+   * again when the progress WebSocket took over; 'ndjson' for the id-bearing first frame
+   * of a creation over the polling transport.
+   */
+  transport: ProgressTransport;
+  /** `scheduler.now()` when it was observed. */
+  at: number;
+}
+
+/** Time and chance as parameters, so tests run in virtual time with a seeded random. */
+export interface Clock {
+  scheduler?: SchedulerLike;
+  /** Returns a number in [0, 1). Default Math.random. */
+  random?: () => number;
+}
+
+export interface PollingOptions extends Clock {
+  /** Shortest wait between polls, ms. Default 200. */
+  minIntervalMs?: number;
+  /** Longest wait between polls while healthy, ms. Default 5_000. */
+  maxIntervalMs?: number;
+  /** Longest backoff wait after errors, ms (bounds Retry-After too). Default 30_000. */
+  maxBackoffMs?: number;
+  /** Backoff ceiling of the first retry, ms; doubles per consecutive error. Default 500. */
+  backoffBaseMs?: number;
+  /**
+   * Retryable failures tolerated in a row: the next one after these errors the observable.
+   * `0` never retries. Default 8.
+   */
+  maxConsecutiveErrors?: number;
+}
+
+export interface StreamOptions extends PollingOptions {
+  /** No frame for this long means the stream stalled: fall back to polling. `0` disables. Default 10_000. */
+  stallTimeoutMs?: number;
+  /**
+   * After a fallback to polling, also watch the observe-only progress WebSocket
+   * (`/backups/streamed/progress`, which never starts anything) and switch back to it once
+   * it lists the operation. `false`: poll until the end. Default true.
+   */
+  recoverStream?: boolean;
+}
+
+export type { BackupStreamedProgress };

@@ -1,0 +1,37 @@
+import { defer, type Observable } from 'rxjs';
+import type { BackupClient } from '../api/backup-client.js';
+import { distinctProgress } from './distinct-progress.js';
+import { followOperation } from './follow-operation.js';
+import { resolveStream } from './resolve-options.js';
+import { typedErrors } from './typed-errors.js';
+import type { OperationKind, OperationProgress, StreamOptions } from './types.js';
+
+export interface WatchOperationOptions extends StreamOptions {
+  /** `websocket` (default): the progress WebSocket while it lists the operation, else polling. */
+  transport?: 'websocket' | 'polling';
+}
+
+/**
+ * Reattaches to an operation started earlier (by this app before a reload, or by another):
+ * never starts or cancels anything. The first emission comes from an immediate status
+ * request; then polling, or with `websocket` the observe-only progress WebSocket while it
+ * lists the operation (polling again when it does not). Completes after the terminal
+ * observation; 404 (no such operation) errors with `NotFoundError`.
+ *
+ * @example
+ * ```ts
+ * watchOperation(client, 'creation', savedBackupId).subscribe((p) => render(p));
+ * ```
+ */
+export function watchOperation(
+  client: BackupClient,
+  kind: OperationKind,
+  backupId: string,
+  options?: WatchOperationOptions,
+): Observable<OperationProgress> {
+  return defer(() => {
+    const policy = resolveStream(options);
+    const socket = (options?.transport ?? 'websocket') === 'websocket';
+    return followOperation(client, kind, backupId, policy, { socket });
+  }).pipe(distinctProgress(), typedErrors());
+}

@@ -1,0 +1,215 @@
+import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
+import type { BackupClient, CallOptions } from '../../src/api/backup-client.js';
+import type { FrameSink, FrameSource } from '../../src/api/frame-source.js';
+import type {
+  Backup,
+  BackupStatus,
+  BackupStatusValue,
+  BackupStreamedProgress,
+  BackupsStreamedProgress,
+} from '../../src/models/index.js';
+
+/** One call the fake received; settle it by hand, or let a responder do it. */
+export interface FakeCall<T = unknown> {
+  method: string;
+  args: unknown[];
+  signal: AbortSignal | undefined;
+  timeout: number | false | undefined;
+  at: number;
+  settled: boolean;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+/** A frame source the test drives: `emit`, `complete`, `fail`; `closed` after the consumer closes. */
+export class FakeFrameSource<T> implements FrameSource<T> {
+  sink: FrameSink<T> | undefined;
+  opened = 0;
+  closed = 0;
+  constructor(
+    readonly method: string,
+    readonly args: unknown[],
+  ) {}
+  open(sink: FrameSink<T>) {
+    this.opened += 1;
+    this.sink = sink;
+    return {
+      close: () => {
+        this.closed += 1;
+        this.sink = undefined;
+      },
+    };
+  }
+  get isOpen(): boolean {
+    return this.sink !== undefined;
+  }
+  emit(frame: T): void {
+    this.sink?.next(frame);
+  }
+  complete(): void {
+    const sink = this.sink;
+    this.sink = undefined;
+    sink?.complete();
+  }
+  fail(error: Error): void {
+    const sink = this.sink;
+    this.sink = undefined;
+    sink?.error(error);
+  }
+}
+
+type Responder = (call: FakeCall) => unknown;
+
+/**
+ * A BackupClient whose answers the test controls. Promise methods record a FakeCall and
+ * stay pending unless a responder for that method is set (a responder may return a value,
+ * a promise, or throw). Frame-source methods hand out FakeFrameSources.
+ */
+export class FakeClient implements BackupClient {
+  readonly baseUrl = 'http://fake.invalid';
+  readonly calls: FakeCall[] = [];
+  readonly sources: FakeFrameSource<unknown>[] = [];
+  readonly responders = new Map<string, Responder>();
+
+  constructor(private readonly now: () => number = () => 0) {}
+
+  respond(method: string, responder: Responder): this {
+    this.responders.set(method, responder);
+    return this;
+  }
+
+  callsOf(method: string): FakeCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  pending(method: string): FakeCall[] {
+    return this.callsOf(method).filter((call) => !call.settled);
+  }
+
+  sourcesOf<T = BackupStreamedProgress>(method: string): FakeFrameSource<T>[] {
+    return this.sources.filter((source) => source.method === method) as FakeFrameSource<T>[];
+  }
+
+  private call<T>(method: string, args: unknown[], options: CallOptions | undefined): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const call: FakeCall = {
+        method,
+        args,
+        signal: options?.signal,
+        timeout: options?.timeout,
+        at: this.now(),
+        settled: false,
+        resolve: (value) => {
+          if (call.settled) return;
+          call.settled = true;
+          resolve(value as T);
+        },
+        reject: (error) => {
+          if (call.settled) return;
+          call.settled = true;
+          reject(error);
+        },
+      };
+      options?.signal?.addEventListener('abort', () => call.reject(new Error('aborted')));
+      this.calls.push(call);
+      const responder = this.responders.get(method);
+      if (!responder) return;
+      try {
+        Promise.resolve(responder(call)).then(call.resolve, call.reject);
+      } catch (error) {
+        call.reject(error);
+      }
+    });
+  }
+
+  private source<T>(method: string, args: unknown[]): FrameSource<T> {
+    const source = new FakeFrameSource<T>(method, args);
+    this.sources.push(source as FakeFrameSource<unknown>);
+    return source;
+  }
+
+  backup = (...args: [unknown?, CallOptions?]) => this.call<void>('backup', args, args[1]);
+  backupAsset = (...args: [unknown?, CallOptions?]) => this.call<void>('backupAsset', args, args[1]);
+  restore = (id: string, backup?: Backup, options?: CallOptions) => this.call<Backup>('restore', [id, backup], options);
+  restoreStreamed = (id: string, backup?: Backup, options?: CallOptions) =>
+    this.call<BackupStreamedProgress>('restoreStreamed', [id, backup], options);
+  snapshot = (id: string, options?: CallOptions) => this.call<Backup>('snapshot', [id], options);
+  cancelCreation = (id: string, options?: CallOptions) => this.call<void>('cancelCreation', [id], options);
+  creationStatus = (id: string, options?: CallOptions) => this.call<BackupStatus>('creationStatus', [id], options);
+  cancelRestoration = (id: string, backup?: Backup, options?: CallOptions) =>
+    this.call<void>('cancelRestoration', [id, backup], options);
+  restorationStatus = (id: string, options?: CallOptions) =>
+    this.call<BackupStatus>('restorationStatus', [id], options);
+  list = (options?: CallOptions) => this.call<{ iterable: Backup[] }>('list', [], options);
+  create = (seed?: unknown, options?: CallOptions) => this.call<Backup>('create', [seed], options);
+  createStreamed = (seed?: unknown, options?: CallOptions) =>
+    this.call<BackupStreamedProgress>('createStreamed', [seed], options);
+  delete = (id: string, backup?: Backup, options?: CallOptions) => this.call<void>('delete', [id, backup], options);
+  createStreamedFrames = (seed?: unknown) => this.source<BackupStreamedProgress>('createStreamedFrames', [seed]);
+  restoreStreamedFrames = (id: string, backup?: Backup) =>
+    this.source<BackupStreamedProgress>('restoreStreamedFrames', [id, backup]);
+  createWebSocket = (seed?: unknown) => this.source<BackupStreamedProgress>('createWebSocket', [seed]);
+  restoreWebSocket = (id: string, backup?: Backup) =>
+    this.source<BackupStreamedProgress>('restoreWebSocket', [id, backup]);
+  progressWebSocket = () => this.source<BackupsStreamedProgress>('progressWebSocket', []);
+}
+
+export function backupOf(id: string): Backup {
+  const [version = '9.0.0', timestamp = '0'] = id.split('_');
+  return {
+    id,
+    version,
+    timestamp,
+    bytes: 1024,
+    created: { value: '2025-01-01T00:00:00.000Z' },
+    device_name: 'test',
+    platform: 'LINUX',
+  };
+}
+
+export function statusOf(id: string, value: BackupStatusValue, percentage: number | null = null): BackupStatus {
+  return { value, percentage, backup: backupOf(id) };
+}
+
+export function frameOf(id: string | undefined, status: BackupStatusValue, percentage: number | null = null): BackupStreamedProgress {
+  return { status, percentage, ...(id !== undefined && { backup: backupOf(id) }) };
+}
+
+/** Virtual time that also lets promise callbacks (the fake's answers) run between timers. */
+export class VirtualClock {
+  readonly scheduler = new VirtualTimeScheduler(VirtualAction, Infinity);
+
+  now(): number {
+    return this.scheduler.now();
+  }
+
+  /** Runs every pending microtask and immediate (promise chains included). */
+  async settle(): Promise<void> {
+    for (let i = 0; i < 3; i += 1) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  async advance(ms: number): Promise<void> {
+    await this.advanceTo(this.scheduler.frame + ms);
+  }
+
+  /** Fires every timer due up to `target`, in order, settling promises between them. */
+  async advanceTo(target: number): Promise<void> {
+    const { scheduler } = this;
+    for (;;) {
+      await this.settle();
+      const next = scheduler.actions[0];
+      if (!next || (next as VirtualAction<unknown>).delay > target) break;
+      scheduler.maxFrames = (next as VirtualAction<unknown>).delay;
+      scheduler.flush();
+    }
+    scheduler.maxFrames = Infinity;
+    scheduler.frame = target;
+    await this.settle();
+  }
+}
+
+/** A random() that returns the given values in turn (then repeats the last). */
+export function seededRandom(values: readonly number[]): () => number {
+  let index = 0;
+  return () => values[Math.min(index++, values.length - 1)] ?? 0;
+}
