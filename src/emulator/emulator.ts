@@ -27,6 +27,11 @@ export interface EmulatorAdmin {
   readDatabaseBytes(): Buffer;
   /** Operations in progress right now. */
   operations(): { creations: BackupStatus[]; restorations: BackupStatus[] };
+  /**
+   * Called the moment an operation becomes terminal on the server, before any client can
+   * know: the reference point for detection-latency measurements.
+   */
+  onOperationEnded(listener: (ended: { kind: 'creation' | 'restoration'; status: BackupStatus; at: number }) => void): () => void;
 }
 
 /** A running emulator. */
@@ -55,6 +60,10 @@ function createAdmin(core: EmulatorCore): EmulatorAdmin {
     databasePath: () => core.db.file,
     readDatabaseBytes: () => core.db.readBytes(),
     operations: () => operationsOf(core),
+    onOperationEnded: (listener) =>
+      core.registry.onChange((ended) => {
+        if (ended) listener({ kind: ended.kind, status: ended.statusRecord(), at: performance.now() });
+      }),
   };
 }
 
