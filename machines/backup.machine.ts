@@ -1,0 +1,249 @@
+import { assign, createActor, setup, type Actor } from 'xstate';
+import type { BackupClient } from '../src/api/index.js';
+import type { SeededBackup } from '../src/models/index.js';
+import { lifecycleActors, placeholderActors } from './lifecycle-actors.js';
+import {
+  applyCancelOutcome,
+  applyProgress,
+  freshRun,
+  initialLifecycleContext,
+  isCanceledStatus,
+  isCompletedStatus,
+  isFailedStatus,
+  shouldReattach,
+  type LifecycleContext,
+} from './lifecycle-context.js';
+import { operationFailed, toLifecycleError } from './lifecycle-error.js';
+import {
+  DEFAULT_CANCEL_TIMEOUT_MS,
+  resolveLifecycleOptions,
+  type LifecycleActorOptions,
+  type LifecycleOptions,
+} from './lifecycle-options.js';
+import type { ProgressEvent } from './operation-stream-logic.js';
+
+export interface BackupContext extends LifecycleContext {
+  /** What START asked for; RETRY starts again with it. */
+  seed: SeededBackup | null;
+}
+
+export type BackupEvent =
+  /** Starts a backup creation (from idle, done, cancelled or failed). */
+  | { type: 'START'; seed?: SeededBackup }
+  /** Follows a creation started elsewhere (or before a reload): starts nothing. */
+  | { type: 'ATTACH'; backupId: string }
+  | { type: 'CANCEL' }
+  | { type: 'RETRY' }
+  | ProgressEvent
+  /** The progress stream failed (typed error from the streams layer). */
+  | { type: 'xstate.error.actor.progress'; error: unknown };
+
+const base = setup({
+  types: {
+    context: {} as BackupContext,
+    events: {} as BackupEvent,
+  },
+  actors: placeholderActors('backupMachine'),
+});
+
+/** The actions that read the clock: provided again by `createBackupMachine` with its clock. */
+function clockActions(now: () => number, cancelTimeoutMs: number) {
+  return {
+    stampStart: base.assign({ startedAt: () => now(), finishedAt: null }),
+    stampFinish: base.assign({ finishedAt: () => now() }),
+    requestCancel: base.assign({
+      cancelRequested: true,
+      cancelDeadline: ({ context }) => context.cancelDeadline ?? now() + cancelTimeoutMs,
+    }),
+  };
+}
+
+const backupSetup = base.extend({
+  actions: {
+    ...clockActions(Date.now, DEFAULT_CANCEL_TIMEOUT_MS),
+    beginStart: base.assign(({ event }) => ({
+      ...freshRun(),
+      backupId: null,
+      backup: null,
+      seed: event.type === 'START' ? (event.seed ?? null) : null,
+    })),
+    beginRetry: base.assign(() => ({ ...freshRun(), backupId: null, backup: null })),
+    beginAttach: base.assign(({ event }) => ({
+      ...freshRun(),
+      backupId: event.type === 'ATTACH' ? event.backupId : null,
+      backup: null,
+      attached: true,
+    })),
+    // same operation, followed again: what was known about it stays
+    beginReattach: base.assign(({ context }) => ({
+      ...freshRun(),
+      status: context.status,
+      percentage: context.percentage,
+      attached: context.attached,
+    })),
+    spawnStart: base.spawnChild('start', {
+      id: 'progress',
+      input: ({ context }) => ({ backupId: null, ...(context.seed && { seed: context.seed }) }),
+    }),
+    spawnWatch: base.spawnChild('watch', {
+      id: 'progress',
+      input: ({ context }) => ({ backupId: context.backupId ?? '' }),
+    }),
+    stopProgress: base.stopChild('progress'),
+    recordProgress: base.assign(({ context, event }) =>
+      event.type === 'PROGRESS' ? applyProgress(context, event.progress) : {},
+    ),
+    recordError: base.assign({
+      error: ({ event }) => toLifecycleError('error' in event ? event.error : event),
+    }),
+    recordFailure: base.assign({
+      error: ({ context }) => operationFailed('creation', context.backupId, String(context.status)),
+    }),
+    markTooLate: base.assign({ tooLateToCancel: true }),
+  },
+  guards: {
+    cancelRequested: ({ context }) => context.cancelRequested,
+    completed: ({ context }) => isCompletedStatus(context.status),
+    canceled: ({ context }) => isCanceledStatus(context.status),
+    failed: ({ context }) => isFailedStatus(context.status),
+    shouldReattach: ({ context }) => shouldReattach(context),
+  },
+});
+
+/**
+ * The backup creation lifecycle as a statechart:
+ *
+ * ```
+ * idle -START-> starting -PROGRESS-> running -> done
+ *                  |  (CANCEL: remembered)  \-CANCEL-> cancelling -> cancelled | done (too late)
+ *                  \-> failed <- running, cancelling;  failed -RETRY-> starting | running
+ * idle -ATTACH-> running (reattach by id, nothing started)
+ * ```
+ *
+ * The base machine has placeholder actors; use `createBackupMachine(client)` or
+ * `createBackupActor(client)`. Its definition is what tools read (inspector, xstate/graph).
+ *
+ * @example
+ * ```ts
+ * const machine = backupMachine.provide({ actors: { start: myStartLogic } });
+ * getShortestPaths(backupMachine, { events: [{ type: 'START' }] });
+ * ```
+ */
+export const backupMachine = backupSetup.createMachine({
+  id: 'backup',
+  context: () => ({ ...initialLifecycleContext(), seed: null }),
+  initial: 'idle',
+  states: {
+    idle: {
+      on: {
+        START: { target: 'starting', actions: ['beginStart', 'stampStart', 'spawnStart'] },
+        ATTACH: { target: 'running', actions: ['beginAttach', 'stampStart', 'spawnWatch'] },
+      },
+    },
+    // The request is out; the first progress names the backup.
+    starting: {
+      on: {
+        PROGRESS: [
+          { guard: 'cancelRequested', target: 'cancelling', actions: 'recordProgress' },
+          { target: 'running', actions: 'recordProgress' },
+        ],
+        // no id to cancel yet: remembered, acted on with the first progress
+        CANCEL: { actions: 'requestCancel' },
+        'xstate.error.actor.progress': { target: 'failed', actions: 'recordError' },
+      },
+    },
+    running: {
+      always: [
+        { guard: 'completed', target: 'done' },
+        { guard: 'canceled', target: 'cancelled' },
+        { guard: 'failed', target: 'failed', actions: 'recordFailure' },
+      ],
+      on: {
+        PROGRESS: { actions: 'recordProgress' },
+        CANCEL: { target: 'cancelling', actions: 'requestCancel' },
+        'xstate.error.actor.progress': { target: 'failed', actions: 'recordError' },
+      },
+    },
+    // Cancel accepted is not canceled: progress is still followed until CANCELED (or
+    // COMPLETED: too late). A second CANCEL is ignored; a stream error too, the cancel
+    // actor confirms by status until the deadline.
+    cancelling: {
+      invoke: {
+        id: 'cancel',
+        src: 'cancel',
+        input: ({ context }) => ({ backupId: context.backupId ?? '', deadline: context.cancelDeadline ?? 0 }),
+        onDone: { actions: assign(({ context, event }) => applyCancelOutcome(context, event.output)) },
+        onError: { target: 'failed', actions: 'recordError' },
+      },
+      always: [
+        { guard: 'completed', target: 'done', actions: 'markTooLate' },
+        { guard: 'canceled', target: 'cancelled' },
+        { guard: 'failed', target: 'failed', actions: 'recordFailure' },
+      ],
+      on: {
+        PROGRESS: { actions: 'recordProgress' },
+      },
+    },
+    done: {
+      entry: ['stopProgress', 'stampFinish'],
+      on: { START: { target: 'starting', actions: ['beginStart', 'stampStart', 'spawnStart'] } },
+    },
+    cancelled: {
+      entry: ['stopProgress', 'stampFinish'],
+      on: { START: { target: 'starting', actions: ['beginStart', 'stampStart', 'spawnStart'] } },
+    },
+    // Never left automatically: 505/511 need the user, RETRY is their choice.
+    failed: {
+      entry: ['stopProgress', 'stampFinish'],
+      on: {
+        RETRY: [
+          { guard: 'shouldReattach', target: 'running', actions: ['beginReattach', 'stampStart', 'spawnWatch'] },
+          { target: 'starting', actions: ['beginRetry', 'stampStart', 'spawnStart'] },
+        ],
+        START: { target: 'starting', actions: ['beginStart', 'stampStart', 'spawnStart'] },
+      },
+    },
+  },
+});
+
+export type BackupMachine = typeof backupMachine;
+export type BackupActor = Actor<BackupMachine>;
+
+/**
+ * The backup machine bound to a client: progress over `options.transport`, cancels bounded
+ * by `options.cancelTimeoutMs`, every wait on `options.clock`.
+ *
+ * @example
+ * ```ts
+ * const machine = createBackupMachine(client, { transport: 'ndjson' });
+ * const actor = createActor(machine).start();
+ * actor.send({ type: 'START' });
+ * ```
+ */
+export function createBackupMachine(client: BackupClient, options: LifecycleOptions = {}): BackupMachine {
+  const resolved = resolveLifecycleOptions(options);
+  return backupMachine.provide({
+    actors: lifecycleActors(client, 'creation', resolved),
+    actions: clockActions(resolved.now, resolved.cancelTimeoutMs),
+  });
+}
+
+/**
+ * A started backup actor. With `snapshot` it resumes where the persisted one was: a
+ * running creation is re-followed by id, never started twice.
+ *
+ * @example
+ * ```ts
+ * const backup = createBackupActor(client);
+ * backup.subscribe((s) => render(s.value, s.context.percentage, s.context.eta));
+ * backup.send({ type: 'START' });
+ * localStorage.setItem('backup', JSON.stringify(backup.getPersistedSnapshot()));
+ * ```
+ */
+export function createBackupActor(client: BackupClient, options: LifecycleActorOptions = {}): BackupActor {
+  const { inspect, snapshot, ...lifecycle } = options;
+  return createActor(createBackupMachine(client, lifecycle), {
+    ...(inspect && { inspect }),
+    ...(snapshot && { snapshot }),
+  }).start();
+}

@@ -1,0 +1,114 @@
+import type { SchedulerLike } from 'rxjs';
+import {
+  AbortedError,
+  isHttpError,
+  isNetworkError,
+  isServerError,
+  isTimeoutError,
+  type BackupClient,
+} from '../src/api/index.js';
+import { isTerminalStatus, type Backup, type BackupStatus } from '../src/models/index.js';
+import type { OperationKind } from '../src/streams/index.js';
+import { CancelTimeoutError } from './errors/cancel-timeout-error.js';
+import type { CancelOutcome } from './lifecycle-context.js';
+import type { ResolvedLifecycleOptions } from './lifecycle-options.js';
+
+export interface CancelInput {
+  backupId: string;
+  backup?: Backup;
+  /** Epoch ms (the clock's `now`): the remaining time is always `deadline - now()`. */
+  deadline: number;
+}
+
+// An outage, a timeout or a transient 5xx: asking again may work. Never 505/511 (their own
+// classes, not ServerError): the cancel endpoints do not check the cloud anyway.
+const isTransient = (error: unknown): boolean => isNetworkError(error) || isTimeoutError(error) || isServerError(error);
+
+/** Waits on the scheduler (virtual in tests); an abort rejects and cancels the wait. */
+function sleep(ms: number, scheduler: SchedulerLike, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new AbortedError({ reason: signal.reason, what: 'cancel' }));
+    const onAbort = () => {
+      wait.unsubscribe();
+      reject(new AbortedError({ reason: signal.reason, what: 'cancel' }));
+    };
+    const wait = scheduler.schedule(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * The cancel as a lifecycle, for the `cancelling` state: asks the daemon to cancel, through
+ * outages (bounded full-jitter backoff), until it answers or `input.deadline` passes; then
+ * confirms by status until the operation is terminal. Resolves with that final status:
+ *
+ * - 204, later `CANCELED` -> `{ status: 'CANCELED' }`
+ * - 500 "nothing in progress" -> the status says how it ended: `COMPLETED` (too late to
+ *   cancel), `CANCELED` (someone else did), `FAILED`
+ *
+ * Rejects with `CancelTimeoutError` at the deadline, or at once with a non-transient error
+ * (404: no such operation). The machine's progress stream usually reports `CANCELED`
+ * first; this is the authority when that stream is stalled or down.
+ */
+export async function cancelOperation(
+  client: BackupClient,
+  kind: OperationKind,
+  input: CancelInput,
+  signal: AbortSignal,
+  options: Pick<ResolvedLifecycleOptions, 'cancelRetry' | 'scheduler' | 'random' | 'now'>,
+): Promise<CancelOutcome> {
+  const { cancelRetry, scheduler, random, now } = options;
+  const remaining = () => input.deadline - now();
+  const call = () => ({ signal, timeout: Math.max(1, Math.min(cancelRetry.requestTimeoutMs, remaining())) });
+  let lastError: unknown;
+  const timedOut = () =>
+    new CancelTimeoutError({ backupId: input.backupId, deadline: input.deadline, cause: lastError });
+
+  /** The status, or undefined when it could not be read this time (transient). */
+  const readStatus = async (): Promise<BackupStatus | undefined> => {
+    try {
+      return kind === 'creation'
+        ? await client.creationStatus(input.backupId, call())
+        : await client.restorationStatus(input.backupId, call());
+    } catch (error) {
+      if (signal.aborted || !isTransient(error)) throw error;
+      lastError = error;
+      return undefined;
+    }
+  };
+  const outcomeOf = (status: BackupStatus): CancelOutcome => ({
+    status: status.value ?? 'UNKNOWN',
+    percentage: typeof status.percentage === 'number' ? status.percentage : null,
+    backup: status.backup,
+  });
+
+  for (let attempt = 0; ; attempt += 1) {
+    if (remaining() <= 0) throw timedOut();
+    try {
+      if (kind === 'creation') await client.cancelCreation(input.backupId, call());
+      else await client.cancelRestoration(input.backupId, input.backup, call());
+      break;
+    } catch (error) {
+      if (signal.aborted || !isTransient(error)) throw error;
+      lastError = error;
+      // 500 is also the seed's "nothing in progress": it may have ended already
+      if (isHttpError(error) && error.status === 500) {
+        const status = await readStatus();
+        if (status && isTerminalStatus(status.value)) return outcomeOf(status);
+      }
+    }
+    const ceiling = Math.min(cancelRetry.maxDelayMs, cancelRetry.baseDelayMs * 2 ** attempt);
+    await sleep(Math.min(Math.floor(random() * ceiling), Math.max(0, remaining())), scheduler, signal);
+  }
+
+  // Accepted: the operation winds down and only then reports CANCELED.
+  for (;;) {
+    await sleep(Math.min(cancelRetry.confirmIntervalMs, Math.max(0, remaining())), scheduler, signal);
+    const status = await readStatus();
+    if (status && isTerminalStatus(status.value)) return outcomeOf(status);
+    if (remaining() <= 0) throw timedOut();
+  }
+}

@@ -1,0 +1,111 @@
+import { concat, defer, EMPTY, of, switchMap, take, tap, throwError, type Observable } from 'rxjs';
+import { fromPromise } from 'xstate';
+import { PiecesBackupError, ProtocolError, type BackupClient } from '../src/api/index.js';
+import { isTerminalStatus, type Backup, type SeededBackup } from '../src/models/index.js';
+import {
+  discoverOperations,
+  startCreation,
+  startRestoration,
+  watchOperation,
+  type OperationKind,
+  type OperationProgress,
+} from '../src/streams/index.js';
+import { cancelOperation, type CancelInput } from './cancel-operation.js';
+import { OperationLostError } from './errors/operation-lost-error.js';
+import type { CancelOutcome } from './lifecycle-context.js';
+import type { ResolvedLifecycleOptions } from './lifecycle-options.js';
+import { fromOperationStream, type ResumePoint } from './operation-stream-logic.js';
+
+/** What a start needs: plain data, persisted with the actor. */
+export interface StartInput {
+  /** Null for a creation (the daemon names it); the backup to restore for a restoration. */
+  backupId: string | null;
+  seed?: SeededBackup;
+  backup?: Backup;
+}
+
+export interface WatchInput {
+  backupId: string;
+}
+
+export type { CancelInput };
+
+// The streams complete right after a terminal status; anything else would leave a state
+// waiting forever, so it becomes an error the machine can show.
+function untilTerminal(source: Observable<OperationProgress>, url: string): Observable<OperationProgress> {
+  return defer(() => {
+    let ended = false;
+    return concat(
+      source.pipe(tap((progress) => (ended = isTerminalStatus(progress.status)))),
+      defer(() =>
+        ended
+          ? EMPTY
+          : throwError(() => new ProtocolError({ message: 'progress ended before a terminal status', url })),
+      ),
+    );
+  });
+}
+
+/**
+ * The `start`, `watch` and `cancel` actors of a lifecycle, bound to a client. The client
+ * lives only in these closures, never in machine context.
+ */
+export function lifecycleActors(client: BackupClient, kind: OperationKind, options: ResolvedLifecycleOptions) {
+  const { stream, transport } = options;
+  const watch = (backupId: string) =>
+    watchOperation(client, kind, backupId, { ...stream, transport: transport === 'polling' ? 'polling' : 'websocket' });
+
+  const start = (input: StartInput): Observable<OperationProgress> => {
+    if (kind === 'creation') {
+      return startCreation(client, { ...stream, transport, ...(input.seed && { seed: input.seed }) });
+    }
+    if (input.backupId === null) return throwError(() => new PiecesBackupError('a restoration needs a backup id'));
+    const backup = input.backup;
+    return startRestoration(client, input.backupId, { ...stream, transport, ...(backup && { backup }) });
+  };
+
+  // A start restored from a snapshot already happened: follow what it started. Without an
+  // id (the reload came before the first frame), find it among the operations in progress.
+  const resume = (input: StartInput, point: ResumePoint): Observable<OperationProgress> => {
+    if (point.backupId !== null) return watch(point.backupId);
+    return discoverOperations(client, stream).pipe(
+      take(1),
+      switchMap(({ creations, restorations }) => {
+        const found =
+          kind === 'creation'
+            ? creations.find((progress) => !isTerminalStatus(progress.status))
+            : restorations.find(
+                (progress) => progress.backupId === input.backupId && !isTerminalStatus(progress.status),
+              );
+        if (!found) return throwError(() => new OperationLostError({ kind, backupId: input.backupId }));
+        return concat(of(found), watch(found.backupId));
+      }),
+    );
+  };
+
+  return {
+    start: fromOperationStream<StartInput>(({ input, resume: point }) =>
+      untilTerminal(point ? resume(input, point) : start(input), client.baseUrl),
+    ),
+    watch: fromOperationStream<WatchInput>(({ input }) => untilTerminal(watch(input.backupId), client.baseUrl)),
+    cancel: fromPromise<CancelOutcome, CancelInput>(({ input, signal }) =>
+      cancelOperation(client, kind, input, signal, options),
+    ),
+  };
+}
+
+const unbound = (machine: string) => {
+  const factory = `create${machine[0]!.toUpperCase()}${machine.slice(1)}`;
+  return new PiecesBackupError(`${machine} has no client: create it with ${factory}(client)`);
+};
+
+/** The actors of the base machines: they fail until a client is provided. */
+export function placeholderActors(machine: 'backupMachine' | 'restoreMachine') {
+  return {
+    start: fromOperationStream<StartInput>(() => throwError(() => unbound(machine))),
+    watch: fromOperationStream<WatchInput>(() => throwError(() => unbound(machine))),
+    cancel: fromPromise<CancelOutcome, CancelInput>(async () => {
+      throw unbound(machine);
+    }),
+  };
+}

@@ -1,0 +1,262 @@
+import { assign, createActor, setup, type Actor } from 'xstate';
+import type { BackupClient } from '../src/api/index.js';
+import type { Backup } from '../src/models/index.js';
+import { lifecycleActors, placeholderActors } from './lifecycle-actors.js';
+import {
+  applyCancelOutcome,
+  applyProgress,
+  freshRun,
+  initialLifecycleContext,
+  isCanceledStatus,
+  isCompletedStatus,
+  isFailedStatus,
+  shouldReattach,
+  type LifecycleContext,
+} from './lifecycle-context.js';
+import { operationFailed, toLifecycleError } from './lifecycle-error.js';
+import {
+  DEFAULT_CANCEL_TIMEOUT_MS,
+  resolveLifecycleOptions,
+  type LifecycleActorOptions,
+  type LifecycleOptions,
+} from './lifecycle-options.js';
+import type { ProgressEvent } from './operation-stream-logic.js';
+
+export type RestoreContext = LifecycleContext;
+
+export type RestoreEvent =
+  /**
+   * Restores `backupId`, replacing the local database (it does not sync). Without
+   * `confirm: true` it waits in `confirming` for CONFIRM or DISMISS.
+   */
+  | { type: 'RESTORE'; backupId: string; backup?: Backup; confirm?: boolean }
+  | { type: 'CONFIRM' }
+  | { type: 'DISMISS' }
+  /** Follows a restoration started elsewhere (or before a reload): starts nothing. */
+  | { type: 'ATTACH'; backupId: string }
+  | { type: 'CANCEL' }
+  | { type: 'RETRY' }
+  | ProgressEvent
+  | { type: 'xstate.error.actor.progress'; error: unknown };
+
+const base = setup({
+  types: {
+    context: {} as RestoreContext,
+    events: {} as RestoreEvent,
+  },
+  actors: placeholderActors('restoreMachine'),
+});
+
+function clockActions(now: () => number, cancelTimeoutMs: number) {
+  return {
+    stampStart: base.assign({ startedAt: () => now(), finishedAt: null }),
+    stampFinish: base.assign({ finishedAt: () => now() }),
+    requestCancel: base.assign({
+      cancelRequested: true,
+      cancelDeadline: ({ context }) => context.cancelDeadline ?? now() + cancelTimeoutMs,
+    }),
+  };
+}
+
+const restoreSetup = base.extend({
+  actions: {
+    ...clockActions(Date.now, DEFAULT_CANCEL_TIMEOUT_MS),
+    // The request is kept as data: CONFIRM and RETRY restore the same backup.
+    chooseBackup: base.assign(({ event }) =>
+      event.type === 'RESTORE'
+        ? { ...freshRun(), backupId: event.backupId, backup: event.backup ?? null, startedAt: null }
+        : {},
+    ),
+    forgetBackup: base.assign({ backupId: null, backup: null }),
+    beginRetry: base.assign(() => freshRun()),
+    beginAttach: base.assign(({ event }) => ({
+      ...freshRun(),
+      backupId: event.type === 'ATTACH' ? event.backupId : null,
+      backup: null,
+      attached: true,
+    })),
+    // same operation, followed again: what was known about it stays
+    beginReattach: base.assign(({ context }) => ({
+      ...freshRun(),
+      status: context.status,
+      percentage: context.percentage,
+      attached: context.attached,
+    })),
+    spawnStart: base.spawnChild('start', {
+      id: 'progress',
+      input: ({ context }) => ({ backupId: context.backupId, ...(context.backup && { backup: context.backup }) }),
+    }),
+    spawnWatch: base.spawnChild('watch', {
+      id: 'progress',
+      input: ({ context }) => ({ backupId: context.backupId ?? '' }),
+    }),
+    stopProgress: base.stopChild('progress'),
+    recordProgress: base.assign(({ context, event }) =>
+      event.type === 'PROGRESS' ? applyProgress(context, event.progress) : {},
+    ),
+    recordError: base.assign({
+      error: ({ event }) => toLifecycleError('error' in event ? event.error : event),
+    }),
+    recordFailure: base.assign({
+      error: ({ context }) => operationFailed('restoration', context.backupId, String(context.status)),
+    }),
+    markTooLate: base.assign({ tooLateToCancel: true }),
+  },
+  guards: {
+    confirmed: ({ event }) => event.type === 'RESTORE' && event.confirm === true,
+    cancelRequested: ({ context }) => context.cancelRequested,
+    completed: ({ context }) => isCompletedStatus(context.status),
+    canceled: ({ context }) => isCanceledStatus(context.status),
+    failed: ({ context }) => isFailedStatus(context.status),
+    shouldReattach: ({ context }) => shouldReattach(context),
+  },
+});
+
+const restoreOn = {
+  RESTORE: [
+    { guard: 'confirmed', target: 'starting', actions: ['chooseBackup', 'stampStart', 'spawnStart'] },
+    { target: 'confirming', actions: 'chooseBackup' },
+  ],
+} as const;
+
+/**
+ * The restore lifecycle: the backup lifecycle plus a confirmation, because a restore
+ * replaces the local database.
+ *
+ * ```
+ * idle -RESTORE{confirm}-> starting -PROGRESS-> running -> done
+ * idle -RESTORE-> confirming -CONFIRM-> starting;  confirming -DISMISS-> idle
+ * running -CANCEL-> cancelling -> cancelled (original database back) | done (too late)
+ * starting, running, cancelling -> failed -RETRY-> starting | running
+ * idle -ATTACH-> running (reattach by id, nothing started)
+ * ```
+ *
+ * The base machine has placeholder actors; use `createRestoreMachine(client)` or
+ * `createRestoreActor(client)`.
+ *
+ * @example
+ * ```ts
+ * const actor = createActor(restoreMachine.provide({ actors: { start, watch, cancel } })).start();
+ * actor.send({ type: 'RESTORE', backupId, confirm: true });
+ * ```
+ */
+export const restoreMachine = restoreSetup.createMachine({
+  id: 'restore',
+  context: initialLifecycleContext,
+  initial: 'idle',
+  states: {
+    idle: {
+      on: {
+        ...restoreOn,
+        ATTACH: { target: 'running', actions: ['beginAttach', 'stampStart', 'spawnWatch'] },
+      },
+    },
+    confirming: {
+      on: {
+        CONFIRM: { target: 'starting', actions: ['stampStart', 'spawnStart'] },
+        DISMISS: { target: 'idle', actions: 'forgetBackup' },
+      },
+    },
+    starting: {
+      on: {
+        PROGRESS: [
+          { guard: 'cancelRequested', target: 'cancelling', actions: 'recordProgress' },
+          { target: 'running', actions: 'recordProgress' },
+        ],
+        CANCEL: { actions: 'requestCancel' },
+        'xstate.error.actor.progress': { target: 'failed', actions: 'recordError' },
+      },
+    },
+    running: {
+      always: [
+        { guard: 'completed', target: 'done' },
+        { guard: 'canceled', target: 'cancelled' },
+        { guard: 'failed', target: 'failed', actions: 'recordFailure' },
+      ],
+      on: {
+        PROGRESS: { actions: 'recordProgress' },
+        CANCEL: { target: 'cancelling', actions: 'requestCancel' },
+        'xstate.error.actor.progress': { target: 'failed', actions: 'recordError' },
+      },
+    },
+    // `cancelled` means the daemon reported CANCELED: the original database is back.
+    cancelling: {
+      invoke: {
+        id: 'cancel',
+        src: 'cancel',
+        input: ({ context }) => ({
+          backupId: context.backupId ?? '',
+          ...(context.backup && { backup: context.backup }),
+          deadline: context.cancelDeadline ?? 0,
+        }),
+        onDone: { actions: assign(({ context, event }) => applyCancelOutcome(context, event.output)) },
+        onError: { target: 'failed', actions: 'recordError' },
+      },
+      always: [
+        { guard: 'completed', target: 'done', actions: 'markTooLate' },
+        { guard: 'canceled', target: 'cancelled' },
+        { guard: 'failed', target: 'failed', actions: 'recordFailure' },
+      ],
+      on: {
+        PROGRESS: { actions: 'recordProgress' },
+      },
+    },
+    done: {
+      entry: ['stopProgress', 'stampFinish'],
+      on: restoreOn,
+    },
+    cancelled: {
+      entry: ['stopProgress', 'stampFinish'],
+      on: restoreOn,
+    },
+    failed: {
+      entry: ['stopProgress', 'stampFinish'],
+      on: {
+        ...restoreOn,
+        RETRY: [
+          { guard: 'shouldReattach', target: 'running', actions: ['beginReattach', 'stampStart', 'spawnWatch'] },
+          { target: 'starting', actions: ['beginRetry', 'stampStart', 'spawnStart'] },
+        ],
+      },
+    },
+  },
+});
+
+export type RestoreMachine = typeof restoreMachine;
+export type RestoreActor = Actor<RestoreMachine>;
+
+/**
+ * The restore machine bound to a client (see `createBackupMachine` for the options).
+ *
+ * @example
+ * ```ts
+ * const actor = createActor(createRestoreMachine(client)).start();
+ * actor.send({ type: 'RESTORE', backupId, confirm: true });
+ * ```
+ */
+export function createRestoreMachine(client: BackupClient, options: LifecycleOptions = {}): RestoreMachine {
+  const resolved = resolveLifecycleOptions(options);
+  return restoreMachine.provide({
+    actors: lifecycleActors(client, 'restoration', resolved),
+    actions: clockActions(resolved.now, resolved.cancelTimeoutMs),
+  });
+}
+
+/**
+ * A started restore actor; with `snapshot` it resumes a persisted one (a running
+ * restoration is re-followed by id, never started twice).
+ *
+ * @example
+ * ```ts
+ * const restore = createRestoreActor(client);
+ * restore.send({ type: 'RESTORE', backupId });   // -> confirming
+ * restore.send({ type: 'CONFIRM' });             // -> starting
+ * ```
+ */
+export function createRestoreActor(client: BackupClient, options: LifecycleActorOptions = {}): RestoreActor {
+  const { inspect, snapshot, ...lifecycle } = options;
+  return createActor(createRestoreMachine(client, lifecycle), {
+    ...(inspect && { inspect }),
+    ...(snapshot && { snapshot }),
+  }).start();
+}

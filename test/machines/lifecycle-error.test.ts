@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { CancelTimeoutError, OperationLostError, toLifecycleError } from '../../machines/index.js';
+import {
+  AbortedError,
+  AuthenticationRequiredError,
+  ConflictError,
+  HttpError,
+  NetworkError,
+  NotFoundError,
+  ProtocolError,
+  ServerError,
+  TimeoutError,
+  UpdateRequiredError,
+} from '../../src/api/index.js';
+
+const at = { method: 'POST', url: 'http://127.0.0.1:39300/backups/create/streamed' };
+
+describe('toLifecycleError', () => {
+  it('keeps 505 and 511 distinct, with the daemon message and a user action', () => {
+    const update = toLifecycleError(new UpdateRequiredError({ ...at, body: 'Pieces OS 9.0.0 is too old' }));
+    const signIn = toLifecycleError(new AuthenticationRequiredError({ ...at, body: 'not signed in' }));
+    expect(update).toMatchObject({ kind: 'update-required', name: 'UpdateRequiredError', status: 505, body: 'Pieces OS 9.0.0 is too old' });
+    expect(signIn).toMatchObject({ kind: 'authentication-required', name: 'AuthenticationRequiredError', status: 511, body: 'not signed in' });
+    expect(update.userAction).not.toBe(signIn.userAction);
+    expect(update.message).toContain('too old');
+  });
+
+  it.each([
+    [new ConflictError({ ...at, body: 'busy' }), 'conflict'],
+    [new NotFoundError(at), 'not-found'],
+    [new NetworkError(at), 'network'],
+    [new TimeoutError({ ...at, timeoutMs: 10 }), 'timeout'],
+    [new ProtocolError({ message: 'bad frame', url: at.url }), 'protocol'],
+    [new ServerError({ ...at, status: 500, body: 'boom' }), 'server'],
+    [new ServerError({ ...at, status: 503 }), 'server'],
+    [new CancelTimeoutError({ backupId: 'b', deadline: 1 }), 'cancel-timeout'],
+    [new OperationLostError({ kind: 'creation', backupId: null }), 'not-found'],
+    [new HttpError({ ...at, status: 400, body: 'malformed id' }), 'unknown'],
+    [new AbortedError(), 'unknown'],
+    [new Error('odd'), 'unknown'],
+    ['a string', 'unknown'],
+  ] as const)('%s is %s', (error, kind) => {
+    expect(toLifecycleError(error).kind).toBe(kind);
+  });
+
+  it('is plain data that survives JSON', () => {
+    const error = toLifecycleError(new ServerError({ ...at, status: 500, body: 'no backup creation in progress' }));
+    expect(JSON.parse(JSON.stringify(error))).toEqual(error);
+    expect(error).toEqual({
+      kind: 'server',
+      name: 'ServerError',
+      message: expect.stringContaining('500') as string,
+      status: 500,
+      body: 'no backup creation in progress',
+      userAction: expect.any(String) as string,
+    });
+  });
+
+  it('recognises errors by name across realms (a structured clone loses the class)', () => {
+    const cloned = { name: 'CancelTimeoutError', message: 'late' };
+    expect(toLifecycleError(cloned)).toMatchObject({ kind: 'cancel-timeout', name: 'CancelTimeoutError', message: 'late' });
+  });
+});

@@ -1,0 +1,287 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AnyActor, AnyEventObject, AnyStateMachine } from 'xstate';
+import {
+  CancelTimeoutError,
+  createBackupActor,
+  createRestoreActor,
+  type LifecycleContext,
+  type LifecycleOptions,
+} from '../../../machines/index.js';
+import { AuthenticationRequiredError, NotFoundError, UpdateRequiredError, createBackupClient } from '../../../src/api/index.js';
+import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
+import type { OperationName } from '../../../src/emulator/index.js';
+import type { OperationKind } from '../../../src/streams/index.js';
+import { createBackup, waitFor } from '../../helpers/emulator.js';
+import { EdgeRecorder, type Enactment, type ModelEnv, type ModelEvent } from './model-harness.js';
+
+// The abstract events of both lifecycle models, and how the real emulator produces each.
+
+/** Slow enough that `running` and `cancelling` last seconds (the database is ~500 KB). */
+export const SLOW_RATE = 100_000;
+const FAST_RATE = 50_000_000;
+
+export const MODEL_OPTIONS: LifecycleOptions = {
+  transport: 'websocket',
+  // a stalled stream stays silent (no fallback), a dropped one falls back to polling only
+  stream: { stallTimeoutMs: 60_000, recoverStream: false, minIntervalMs: 50, maxIntervalMs: 300, backoffBaseMs: 50 },
+  cancelTimeoutMs: 3_000,
+  cancelRetry: { confirmIntervalMs: 500, maxDelayMs: 300 },
+};
+
+export interface LifecycleModelEnv extends ModelEnv {
+  kind: OperationKind;
+  emulator: Emulator;
+  recorder: EdgeRecorder;
+  /** Contexts seen, in order (beside `history`). */
+  contexts: LifecycleContext[];
+  /** The backup a restore model restores. */
+  backupId: string;
+  /** Requests this test started outside the machine, aborted at the end. */
+  external: AbortController[];
+  context(): LifecycleContext;
+  dispose(): Promise<void>;
+}
+
+const ABSTRACT_ID = 'model_1';
+const http = { method: 'GET', url: 'model' };
+
+function progress(kind: OperationKind, status: string, percentage: number | null): AnyEventObject {
+  return { type: 'PROGRESS', progress: { kind, backupId: ABSTRACT_ID, status, percentage, transport: 'websocket', at: 0 } };
+}
+
+/** The model's alphabet per state: only events the emulator can produce there. */
+export function lifecycleEvents(kind: OperationKind) {
+  const event = (label: string, value: AnyEventObject): ModelEvent => ({ label, event: value });
+  const userStart =
+    kind === 'creation'
+      ? [event('START', { type: 'START' })]
+      : [
+          event('RESTORE confirmed', { type: 'RESTORE', backupId: ABSTRACT_ID, confirm: true }),
+          event('RESTORE', { type: 'RESTORE', backupId: ABSTRACT_ID }),
+        ];
+  const all = {
+    userStart,
+    attach: event('ATTACH', { type: 'ATTACH', backupId: ABSTRACT_ID }),
+    confirm: event('CONFIRM', { type: 'CONFIRM' }),
+    dismiss: event('DISMISS', { type: 'DISMISS' }),
+    cancel: event('CANCEL', { type: 'CANCEL' }),
+    retry: event('RETRY', { type: 'RETRY' }),
+    initialized: event('progress INITIALIZED', progress(kind, 'INITIALIZED', 0)),
+    inProgress: event('progress IN-PROGRESS', progress(kind, 'IN-PROGRESS', 50)),
+    completed: event('progress COMPLETED', progress(kind, 'COMPLETED', 100)),
+    canceledElsewhere: event('progress CANCELED (cancelled elsewhere)', progress(kind, 'CANCELED', 50)),
+    failedRunning: event('progress FAILED', progress(kind, 'FAILED', 50)),
+    canceled: event('progress CANCELED', progress(kind, 'CANCELED', 50)),
+    completedTooLate: event('progress COMPLETED (too late to cancel)', progress(kind, 'COMPLETED', 100)),
+    failedCancelling: event('progress FAILED (while cancelling)', progress(kind, 'FAILED', 50)),
+    updateRequired: event('stream error 505', {
+      type: 'xstate.error.actor.progress',
+      error: new UpdateRequiredError({ ...http, body: 'update' }),
+    }),
+    authRequired: event('stream error 511', {
+      type: 'xstate.error.actor.progress',
+      error: new AuthenticationRequiredError({ ...http, body: 'sign in' }),
+    }),
+    lost: event('stream error (operation lost)', { type: 'xstate.error.actor.progress', error: new NotFoundError({ ...http }) }),
+    cancelConfirmed: event('cancel actor: CANCELED (stream silent)', {
+      type: 'xstate.done.actor.cancel',
+      output: { status: 'CANCELED', percentage: 50 },
+    }),
+    cancelTimeout: event('cancel actor: timeout', {
+      type: 'xstate.error.actor.cancel',
+      error: new CancelTimeoutError({ backupId: ABSTRACT_ID, deadline: 0 }),
+    }),
+  };
+  return (state: string): ModelEvent[] => {
+    switch (state) {
+      case 'idle':
+        return [...all.userStart, all.attach];
+      case 'confirming':
+        return [all.confirm, all.dismiss];
+      case 'starting':
+        return [all.initialized, all.cancel, all.updateRequired, all.authRequired];
+      case 'running':
+        return [all.inProgress, all.completed, all.canceledElsewhere, all.failedRunning, all.cancel, all.lost];
+      case 'cancelling':
+        return [all.canceled, all.completedTooLate, all.failedCancelling, all.cancelConfirmed, all.cancelTimeout];
+      case 'done':
+      case 'cancelled':
+        return all.userStart;
+      case 'failed':
+        return [all.retry, ...all.userStart];
+      default:
+        return [];
+    }
+  };
+}
+
+const FAULT_TARGETS = {
+  creation: {
+    stream: 'backups_create_streamed_websocket',
+    status: 'backup_specific_creation_status',
+    cancel: 'backup_specific_creation_cancel',
+  },
+  restoration: {
+    stream: 'backup_restore_streamed_websocket',
+    status: 'backup_specific_restoration_status',
+    cancel: 'backup_specific_restoration_cancel',
+  },
+} as const satisfies Record<OperationKind, Record<string, OperationName>>;
+
+/** The file the running operation reads from: cutting it makes the operation FAIL. */
+function sourceFile(env: LifecycleModelEnv): string {
+  const id = env.context().backupId!;
+  const { dataDir } = env.emulator;
+  if (env.kind === 'creation') return path.join(dataDir, 'local', `pieces.db.snapshot-${id}.tmp`);
+  const manifest = JSON.parse(fs.readFileSync(path.join(dataDir, 'cloud', 'backups', `${id}.json`), 'utf8')) as { sha256: string };
+  return path.join(dataDir, 'cloud', 'objects', manifest.sha256);
+}
+
+/** Cuts the source while the machine watches, waits for `failed`, then puts it back. */
+async function failOperation(env: LifecycleModelEnv): Promise<void> {
+  const file = sourceFile(env);
+  const original = fs.readFileSync(file);
+  fs.truncateSync(file, 0);
+  try {
+    await waitFor(() => (env.history.at(-1) === 'failed' ? true : undefined), 'failed', 20_000);
+  } finally {
+    if (env.kind === 'restoration') fs.writeFileSync(file, original);
+  }
+  if (env.context().error?.name !== 'OperationFailedError') throw new Error(`unexpected error ${JSON.stringify(env.context().error)}`);
+}
+
+function send(env: LifecycleModelEnv, event: AnyEventObject): void {
+  env.actor.send(event);
+}
+
+async function externalStart(env: LifecycleModelEnv): Promise<string> {
+  const { url, admin } = env.emulator;
+  if (env.kind === 'creation') {
+    const response = await fetch(`${url}/backup`, { method: 'POST' });
+    if (response.status !== 204) throw new Error(`external backup start: ${response.status}`);
+  } else {
+    const controller = new AbortController();
+    env.external.push(controller);
+    fetch(`${url}/backup/${env.backupId}/restore`, { method: 'POST', signal: controller.signal }).catch(() => undefined);
+  }
+  return waitFor(() => {
+    const { creations, restorations } = admin.operations();
+    return (env.kind === 'creation' ? creations : restorations)[0]?.backup.id;
+  }, 'an operation started elsewhere');
+}
+
+export function lifecycleEnactments(kind: OperationKind): Record<string, Enactment<LifecycleModelEnv>> {
+  const faults = FAULT_TARGETS[kind];
+  // After one frame, neither the operation's stream (START) nor the observe-only progress
+  // socket (ATTACH) says anything more; no fallback within the model's stall timeout.
+  const silenceProgress = (env: LifecycleModelEnv) => {
+    env.emulator.admin.injectFault({ operation: faults.stream, stallAfterFrames: 1 });
+    env.emulator.admin.injectFault({ operation: 'backups_streamed_progress_websocket', stallAfterFrames: 1 });
+  };
+  const startRestore = (confirm: boolean) => (env: LifecycleModelEnv) =>
+    send(env, { type: 'RESTORE', backupId: env.backupId, ...(confirm && { confirm: true }) });
+  return {
+    START: { startsOperation: true, act: (env) => send(env, { type: 'START' }) },
+    'RESTORE confirmed': { startsOperation: true, act: startRestore(true) },
+    RESTORE: { act: startRestore(false) },
+    CONFIRM: { startsOperation: true, act: (env) => send(env, { type: 'CONFIRM' }) },
+    DISMISS: { act: (env) => send(env, { type: 'DISMISS' }) },
+    ATTACH: { startsOperation: true, act: async (env) => send(env, { type: 'ATTACH', backupId: await externalStart(env) }) },
+    RETRY: { startsOperation: true, act: (env) => send(env, { type: 'RETRY' }) },
+    CANCEL: { act: (env) => send(env, { type: 'CANCEL' }) },
+    'progress INITIALIZED': { act: () => undefined },
+    'progress IN-PROGRESS': {
+      act: async (env) => {
+        const before = env.context().percentage;
+        const mark = env.contexts.length;
+        await waitFor(
+          () => (env.contexts.slice(mark).some((c) => c.status === 'IN-PROGRESS' && c.percentage > before) ? true : undefined),
+          'progress',
+        );
+      },
+    },
+    'progress COMPLETED': { act: (env) => env.emulator.admin.setState({ rateBytesPerSecond: FAST_RATE }) },
+    'progress CANCELED (cancelled elsewhere)': {
+      act: async (env) => {
+        const response = await fetch(`${env.emulator.url}/backup/${env.context().backupId}/${kind}/cancel`, { method: 'POST' });
+        if (response.status !== 204) throw new Error(`external cancel: ${response.status}`);
+      },
+    },
+    'progress FAILED': { act: failOperation },
+    'progress CANCELED': { act: () => undefined },
+    'progress COMPLETED (too late to cancel)': {
+      // the cancel request is held by the daemon while the operation completes
+      arm: (env) => env.emulator.admin.injectFault({ operation: faults.cancel, latencyMs: 5_000, times: 1 }),
+      act: (env) => env.emulator.admin.setState({ rateBytesPerSecond: FAST_RATE }),
+    },
+    'progress FAILED (while cancelling)': {
+      arm: (env) => env.emulator.admin.injectFault({ operation: faults.cancel, latencyMs: 5_000, times: 1 }),
+      act: failOperation,
+    },
+    'stream error 505': { arm: (env) => env.emulator.admin.setState({ osUpToDate: false }), act: () => undefined },
+    'stream error 511': { arm: (env) => env.emulator.admin.setState({ signedIn: false }), act: () => undefined },
+    'stream error (operation lost)': {
+      // the stream drops after two frames and the status endpoint no longer knows the id
+      arm: (env) => {
+        env.emulator.admin.injectFault({ operation: faults.stream, resetAfterFrames: 2 });
+        env.emulator.admin.injectFault({ operation: faults.status, status: 404, body: 'gone' });
+      },
+      act: () => undefined,
+    },
+    'cancel actor: CANCELED (stream silent)': { arm: silenceProgress, act: () => undefined },
+    'cancel actor: timeout': {
+      // the stream is silent and the daemon never finishes rolling back
+      arm: (env) => {
+        silenceProgress(env);
+        env.emulator.admin.setState({ cancelDelayMs: 600_000 });
+      },
+      act: () => undefined,
+    },
+  };
+}
+
+/** A fresh emulator (a restore model gets one backup to restore) and a started actor. */
+export async function createLifecycleEnv(kind: OperationKind): Promise<LifecycleModelEnv> {
+  const emulator = await startEmulator({ port: 0, rateBytesPerSecond: FAST_RATE, cancelDelayMs: 30 });
+  const backupId = kind === 'restoration' ? await createBackup(emulator.url) : '';
+  const client = createBackupClient({ baseUrl: emulator.url });
+  const recorder = new EdgeRecorder();
+  const options = { ...MODEL_OPTIONS, inspect: recorder.inspect };
+  const actor: AnyActor = kind === 'creation' ? createBackupActor(client, options) : createRestoreActor(client, options);
+  recorder.track(actor.logic as AnyStateMachine);
+  const history = [actor.getSnapshot().value];
+  const contexts: LifecycleContext[] = [actor.getSnapshot().context];
+  const subscription = actor.subscribe((snapshot: { value: string; context: LifecycleContext }) => {
+    history.push(snapshot.value);
+    contexts.push(snapshot.context);
+  });
+  const external: AbortController[] = [];
+  return {
+    kind,
+    emulator,
+    recorder,
+    actor,
+    history,
+    contexts,
+    backupId,
+    external,
+    context: () => actor.getSnapshot().context as LifecycleContext,
+    heal: () => {
+      emulator.admin.clearFaults();
+      emulator.admin.setState({
+        signedIn: true,
+        cloudConnected: true,
+        osUpToDate: true,
+        rateBytesPerSecond: SLOW_RATE,
+        cancelDelayMs: 30,
+      });
+    },
+    dispose: async () => {
+      subscription.unsubscribe();
+      actor.stop();
+      for (const controller of external) controller.abort();
+      await emulator.close();
+    },
+  };
+}
