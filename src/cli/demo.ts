@@ -1,0 +1,75 @@
+import { createBackupClient } from '../api/index.js';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { createBackupActor, createRestoreActor } from '../../machines/index.js';
+
+interface LifecycleView {
+  value: unknown;
+  context: { percentage: number; transport?: string; eta?: number | null; backupId?: string | null; error?: { message: string } | null };
+  status: string;
+}
+
+interface Watchable {
+  subscribe(listener: (snapshot: LifecycleView) => void): { unsubscribe(): void };
+  getSnapshot(): LifecycleView;
+}
+
+function describe(label: string, snapshot: LifecycleView): string {
+  const { percentage, transport, eta, error } = snapshot.context;
+  const parts = [`${label}: ${String(snapshot.value).padEnd(10)}`, `${Math.floor(percentage)}%`.padStart(4)];
+  if (transport) parts.push(`via ${transport}`);
+  if (eta != null && eta > 0) parts.push(`eta ${(eta / 1000).toFixed(1)}s`);
+  if (error) parts.push(`error: ${error.message}`);
+  return parts.join('  ');
+}
+
+/** Resolves when the actor settles; prints a line whenever the state or whole percentage changes. */
+function follow(label: string, actor: Watchable, settled: readonly string[]): Promise<LifecycleView> {
+  return new Promise((resolve) => {
+    let last = '';
+    const subscription = actor.subscribe((snapshot) => {
+      const line = describe(label, snapshot);
+      if (line !== last) console.log((last = line));
+      if (settled.includes(String(snapshot.value))) {
+        queueMicrotask(() => subscription.unsubscribe());
+        resolve(snapshot);
+      }
+    });
+  });
+}
+
+/**
+ * `npm start`: the emulator with sample data, then one backup and one restore through the
+ * lifecycle machines. The emulator keeps running afterwards so you can poke at it.
+ */
+export async function demo(args: readonly string[]): Promise<void> {
+  const keepRunning = !args.includes('--once');
+  const emulator: Emulator = await startEmulator({ port: 0, rateBytesPerSecond: 200_000 });
+  console.log(`emulator listening on ${emulator.url} (data in ${emulator.dataDir})`);
+  const client = createBackupClient({ baseUrl: emulator.url });
+  const settled = ['done', 'failed', 'cancelled'] as const;
+
+  const assetsBefore = emulator.admin.listAssets().length;
+  const backup = createBackupActor(client, { transport: 'websocket' });
+  backup.send({ type: 'START' });
+  const backupEnd = await follow('backup ', backup as unknown as Watchable, settled);
+  backup.stop();
+  const backupId = backupEnd.context.backupId;
+  if (backupEnd.value !== 'done' || !backupId) throw new Error(`backup ended ${String(backupEnd.value)}`);
+
+  // Change the local database, then restore: the backup's contents come back.
+  emulator.admin.deleteAsset(emulator.admin.listAssets()[0]!.id);
+  console.log(`local database now has ${emulator.admin.listAssets().length} assets (was ${assetsBefore}); restoring ${backupId}`);
+  const restore = createRestoreActor(client, { transport: 'ndjson' });
+  restore.send({ type: 'RESTORE', backupId, confirm: true });
+  const restoreEnd = await follow('restore', restore as unknown as Watchable, settled);
+  restore.stop();
+  console.log(`restore ${String(restoreEnd.value)}: local database has ${emulator.admin.listAssets().length} assets again`);
+
+  if (!keepRunning) return emulator.close();
+  console.log(`emulator still running at ${emulator.url}; Ctrl+C to stop`);
+  await new Promise<void>((resolve) => {
+    const stop = () => void emulator.close().then(resolve);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
