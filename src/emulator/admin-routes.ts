@@ -20,6 +20,18 @@ function required(body: unknown): unknown {
   return body;
 }
 
+export const DEFAULT_FAILURE_REASON = 'injected failure';
+
+function parseFailRequest(body: unknown): { kind: 'creation' | 'restoration'; reason: string } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'body must be a JSON object');
+  const { kind, reason = DEFAULT_FAILURE_REASON, ...rest } = body as Record<string, unknown>;
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) throw new HttpError(400, `unknown field ${JSON.stringify(unknown)}`);
+  if (kind !== 'creation' && kind !== 'restoration') throw new HttpError(400, 'kind must be "creation" or "restoration"');
+  if (typeof reason !== 'string' || reason.length > 1000) throw new HttpError(400, 'reason must be a string of at most 1000 characters');
+  return { kind, reason };
+}
+
 /** `/__emulator/*`: test and demo controls, never used by the client library. */
 export const adminRoutes: readonly Route[] = [
   {
@@ -70,6 +82,15 @@ export const adminRoutes: readonly Route[] = [
       if (!asset) throw new HttpError(400, 'body is not a valid Asset');
       core.db.upsert([asset]);
       sendEmpty(res);
+    },
+  },
+  {
+    // Makes the running operation FAILED now, as a broken disk or cloud would.
+    method: 'POST',
+    path: '/__emulator/operations/fail',
+    handle: ({ core, body, res }) => {
+      const { kind, reason } = parseFailRequest(required(body));
+      sendJson(res, 200, core.registry.failRunning(kind, reason).statusRecord());
     },
   },
   {

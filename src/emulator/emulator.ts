@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { decode, decodeAsset, type Asset, type BackupStatus } from '../models/index.js';
-import { operationsOf } from './admin-routes.js';
+import { DEFAULT_FAILURE_REASON, operationsOf } from './admin-routes.js';
 import { EmulatorCore } from './emulator-core.js';
 import { parseFaultSpec, type FaultSpec } from './faults.js';
 import { createHttpServer } from './http-server.js';
@@ -25,6 +25,11 @@ export interface EmulatorAdmin {
   databasePath(): string;
   /** The local database file as it is on disk, for byte-identical checks. */
   readDatabaseBytes(): Buffer;
+  /**
+   * Fails the running operation of `kind` now (its work stopped, its staging removed, the local
+   * database untouched); the status and 500 bodies carry `reason`. Throws when none is running.
+   */
+  failOperation(kind: 'creation' | 'restoration', reason?: string): BackupStatus;
   /** Operations in progress right now. */
   operations(): { creations: BackupStatus[]; restorations: BackupStatus[] };
   /**
@@ -60,6 +65,7 @@ function createAdmin(core: EmulatorCore): EmulatorAdmin {
     databasePath: () => core.db.file,
     readDatabaseBytes: () => core.db.readBytes(),
     operations: () => operationsOf(core),
+    failOperation: (kind, reason = DEFAULT_FAILURE_REASON) => core.registry.failRunning(kind, reason).statusRecord(),
     onOperationEnded: (listener) =>
       core.registry.onChange((ended) => {
         if (ended) listener({ kind: ended.kind, status: ended.statusRecord(), at: performance.now() });

@@ -116,6 +116,13 @@ export class OperationRegistry {
     };
   }
 
+  /** Fails the running operation of `kind` (admin surface); 409 when none is running. */
+  failRunning(kind: 'creation' | 'restoration', reason: string): Operation {
+    const operation = kind === 'creation' ? this.creationRunning : this.restorationRunning;
+    if (!operation?.failNow(reason)) throw new HttpError(409, `no ${kind} is in progress`);
+    return operation;
+  }
+
   /** Ends every running operation at once (shutdown, reset). */
   abortAll(): void {
     this.creationRunning?.abortNow();

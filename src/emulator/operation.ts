@@ -103,6 +103,19 @@ export class Operation {
   }
 
   /**
+   * Injected failure (admin surface): stops the work and removes what it staged, as a cancel
+   * would, then ends FAILED with `reason`. False once ended.
+   */
+  failNow(reason: string): boolean {
+    if (this.terminal) return false;
+    if (this.cancelTimer) clearTimeout(this.cancelTimer);
+    this.cancelTimer = undefined;
+    if (!this.cancelling) this.hooks?.abort();
+    this.fail(reason);
+    return true;
+  }
+
+  /**
    * Accepts a cancel: true while running (also while already winding down), false once ended.
    * Status stays IN-PROGRESS until the roll-back is done.
    */

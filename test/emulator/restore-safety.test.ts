@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleAsset, startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { createBackup, statusOf, tempDir, TEST_EMULATOR_OPTIONS, useEmulator, waitFor } from '../helpers/emulator.js';
+import { adminFetch, createBackup, statusOf, tempDir, TEST_EMULATOR_OPTIONS, useEmulator, waitFor } from '../helpers/emulator.js';
 
 function manifestOf(emulator: Emulator, id: string): { sha256: string } {
   return JSON.parse(fs.readFileSync(path.join(emulator.dataDir, 'cloud', 'backups', `${id}.json`), 'utf8')) as { sha256: string };
@@ -28,6 +28,43 @@ describe('restoration safety', () => {
     expect(fs.existsSync(staging)).toBe(false);
     expect(admin.readDatabaseBytes().equals(before)).toBe(true);
     expect(admin.listAssets()).toHaveLength(119);
+  });
+
+  it('an injected failure mid-restore ends FAILED with its reason and leaves the database byte-identical', async () => {
+    const admin = emulator.current.admin;
+    const id = await createBackup(emulator.url);
+    admin.deleteAsset(admin.listAssets()[0]!.id);
+    const before = admin.readDatabaseBytes();
+    admin.setState({ rateBytesPerSecond: 20_000 });
+    const restoring = fetch(`${emulator.url}/backup/${id}/restore`, { method: 'POST' });
+    await waitFor(async () => ((await statusOf(emulator.url, 'restoration', id)).percentage ?? 0) > 0 || undefined, 'progress');
+    const failed = await adminFetch<{ value: string }>(emulator.url, 'POST', 'operations/fail', { kind: 'restoration', reason: 'disk full' });
+    expect(failed.value).toBe('FAILED');
+    const answer = await restoring;
+    expect(answer.status).toBe(500);
+    expect(await answer.text()).toMatch(/FAILED: disk full/);
+    expect((await statusOf(emulator.url, 'restoration', id)).value).toBe('FAILED');
+    expect(fs.existsSync(path.join(path.dirname(admin.databasePath()), `pieces.db.restore-${id}.tmp`))).toBe(false);
+    expect(admin.readDatabaseBytes().equals(before)).toBe(true);
+    // Nothing left to fail: a conflict, not a crash; a bad request is a 400 with the reason.
+    const again = await fetch(`${emulator.url}/__emulator/operations/fail`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"kind":"restoration"}' });
+    expect([again.status, await again.text()]).toEqual([409, 'no restoration is in progress\n']);
+    const bad = await fetch(`${emulator.url}/__emulator/operations/fail`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"kind":"everything"}' });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/kind must be/);
+  });
+
+  it('an injected failure mid-creation ends FAILED and lists no half-made backup', async () => {
+    const admin = emulator.current.admin;
+    admin.setState({ rateBytesPerSecond: 20_000 });
+    expect((await fetch(`${emulator.url}/backup`, { method: 'POST' })).status).toBe(204);
+    const id = await waitFor(() => admin.operations().creations[0]?.backup.id, 'a running creation');
+    expect(admin.failOperation('creation').value).toBe('FAILED');
+    expect((await statusOf(emulator.url, 'creation', id)).value).toBe('FAILED');
+    const listed = (await (await fetch(`${emulator.url}/backups`)).json()) as { iterable: Array<{ id: string }> };
+    expect(listed.iterable.map((backup) => backup.id)).not.toContain(id);
+    expect(fs.readdirSync(path.dirname(admin.databasePath())).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    expect(() => admin.failOperation('creation')).toThrow(/no creation is in progress/);
   });
 
   it('a completed restore brings back exactly the backed-up assets', async () => {

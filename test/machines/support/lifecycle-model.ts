@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { AnyActor, AnyEventObject, AnyStateMachine } from 'xstate';
 import {
   CancelTimeoutError,
@@ -129,25 +127,10 @@ const FAULT_TARGETS = {
   },
 } as const satisfies Record<OperationKind, Record<string, OperationName>>;
 
-/** The file the running operation reads from: cutting it makes the operation FAIL. */
-function sourceFile(env: LifecycleModelEnv): string {
-  const id = env.context().backupId!;
-  const { dataDir } = env.emulator;
-  if (env.kind === 'creation') return path.join(dataDir, 'local', `pieces.db.snapshot-${id}.tmp`);
-  const manifest = JSON.parse(fs.readFileSync(path.join(dataDir, 'cloud', 'backups', `${id}.json`), 'utf8')) as { sha256: string };
-  return path.join(dataDir, 'cloud', 'objects', manifest.sha256);
-}
-
-/** Cuts the source while the machine watches, waits for `failed`, then puts it back. */
+/** Fails the running operation through the emulator's fault surface and waits for `failed`. */
 async function failOperation(env: LifecycleModelEnv): Promise<void> {
-  const file = sourceFile(env);
-  const original = fs.readFileSync(file);
-  fs.truncateSync(file, 0);
-  try {
-    await waitFor(() => (env.history.at(-1) === 'failed' ? true : undefined), 'failed', 20_000);
-  } finally {
-    if (env.kind === 'restoration') fs.writeFileSync(file, original);
-  }
+  env.emulator.admin.failOperation(env.kind, 'injected by the model test');
+  await waitFor(() => (env.history.at(-1) === 'failed' ? true : undefined), 'failed', 20_000);
   if (env.context().error?.name !== 'OperationFailedError') throw new Error(`unexpected error ${JSON.stringify(env.context().error)}`);
 }
 
