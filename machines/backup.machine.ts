@@ -1,4 +1,4 @@
-import { assign, createActor, setup, type Actor } from 'xstate';
+import { assign, setup, type Actor } from 'xstate';
 import type { BackupClient } from '../src/api/index.js';
 import type { SeededBackup } from '../src/models/index.js';
 import { lifecycleActors, placeholderActors } from './lifecycle-actors.js';
@@ -7,13 +7,10 @@ import {
   applyProgress,
   freshRun,
   initialLifecycleContext,
-  isCanceledStatus,
-  isCompletedStatus,
-  isFailedStatus,
-  shouldReattach,
   type LifecycleContext,
 } from './lifecycle-context.js';
 import { operationFailed, toLifecycleError } from './lifecycle-error.js';
+import { attachedRun, lifecycleGuards, reattachedRun, startLifecycleActor } from './lifecycle-setup.js';
 import {
   DEFAULT_CANCEL_TIMEOUT_MS,
   resolveLifecycleOptions,
@@ -68,19 +65,8 @@ const backupSetup = base.extend({
       seed: event.type === 'START' ? (event.seed ?? null) : null,
     })),
     beginRetry: base.assign(() => ({ ...freshRun(), backupId: null, backup: null })),
-    beginAttach: base.assign(({ event }) => ({
-      ...freshRun(),
-      backupId: event.type === 'ATTACH' ? event.backupId : null,
-      backup: null,
-      attached: true,
-    })),
-    // same operation, followed again: what was known about it stays
-    beginReattach: base.assign(({ context }) => ({
-      ...freshRun(),
-      status: context.status,
-      percentage: context.percentage,
-      attached: context.attached,
-    })),
+    beginAttach: base.assign(({ event }) => attachedRun(event.type === 'ATTACH' ? event.backupId : null)),
+    beginReattach: base.assign(({ context }) => reattachedRun(context)),
     spawnStart: base.spawnChild('start', {
       id: 'progress',
       input: ({ context }) => ({ backupId: null, ...(context.seed && { seed: context.seed }) }),
@@ -102,11 +88,7 @@ const backupSetup = base.extend({
     markTooLate: base.assign({ tooLateToCancel: true }),
   },
   guards: {
-    cancelRequested: ({ context }) => context.cancelRequested,
-    completed: ({ context }) => isCompletedStatus(context.status),
-    canceled: ({ context }) => isCanceledStatus(context.status),
-    failed: ({ context }) => isFailedStatus(context.status),
-    shouldReattach: ({ context }) => shouldReattach(context),
+    ...lifecycleGuards,
   },
 });
 
@@ -242,8 +224,5 @@ export function createBackupMachine(client: BackupClient, options: LifecycleOpti
  */
 export function createBackupActor(client: BackupClient, options: LifecycleActorOptions = {}): BackupActor {
   const { inspect, snapshot, ...lifecycle } = options;
-  return createActor(createBackupMachine(client, lifecycle), {
-    ...(inspect && { inspect }),
-    ...(snapshot && { snapshot }),
-  }).start();
+  return startLifecycleActor(createBackupMachine(client, lifecycle), { inspect, snapshot });
 }

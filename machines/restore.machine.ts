@@ -1,4 +1,4 @@
-import { assign, createActor, setup, type Actor } from 'xstate';
+import { assign, setup, type Actor } from 'xstate';
 import type { BackupClient } from '../src/api/index.js';
 import type { Backup } from '../src/models/index.js';
 import { lifecycleActors, placeholderActors } from './lifecycle-actors.js';
@@ -7,13 +7,10 @@ import {
   applyProgress,
   freshRun,
   initialLifecycleContext,
-  isCanceledStatus,
-  isCompletedStatus,
-  isFailedStatus,
-  shouldReattach,
   type LifecycleContext,
 } from './lifecycle-context.js';
 import { operationFailed, toLifecycleError } from './lifecycle-error.js';
+import { attachedRun, lifecycleGuards, reattachedRun, startLifecycleActor } from './lifecycle-setup.js';
 import {
   DEFAULT_CANCEL_TIMEOUT_MS,
   resolveLifecycleOptions,
@@ -69,19 +66,8 @@ const restoreSetup = base.extend({
     ),
     forgetBackup: base.assign({ backupId: null, backup: null }),
     beginRetry: base.assign(() => freshRun()),
-    beginAttach: base.assign(({ event }) => ({
-      ...freshRun(),
-      backupId: event.type === 'ATTACH' ? event.backupId : null,
-      backup: null,
-      attached: true,
-    })),
-    // same operation, followed again: what was known about it stays
-    beginReattach: base.assign(({ context }) => ({
-      ...freshRun(),
-      status: context.status,
-      percentage: context.percentage,
-      attached: context.attached,
-    })),
+    beginAttach: base.assign(({ event }) => attachedRun(event.type === 'ATTACH' ? event.backupId : null)),
+    beginReattach: base.assign(({ context }) => reattachedRun(context)),
     spawnStart: base.spawnChild('start', {
       id: 'progress',
       input: ({ context }) => ({ backupId: context.backupId, ...(context.backup && { backup: context.backup }) }),
@@ -104,11 +90,7 @@ const restoreSetup = base.extend({
   },
   guards: {
     confirmed: ({ event }) => event.type === 'RESTORE' && event.confirm === true,
-    cancelRequested: ({ context }) => context.cancelRequested,
-    completed: ({ context }) => isCompletedStatus(context.status),
-    canceled: ({ context }) => isCanceledStatus(context.status),
-    failed: ({ context }) => isFailedStatus(context.status),
-    shouldReattach: ({ context }) => shouldReattach(context),
+    ...lifecycleGuards,
   },
 });
 
@@ -255,8 +237,5 @@ export function createRestoreMachine(client: BackupClient, options: LifecycleOpt
  */
 export function createRestoreActor(client: BackupClient, options: LifecycleActorOptions = {}): RestoreActor {
   const { inspect, snapshot, ...lifecycle } = options;
-  return createActor(createRestoreMachine(client, lifecycle), {
-    ...(inspect && { inspect }),
-    ...(snapshot && { snapshot }),
-  }).start();
+  return startLifecycleActor(createRestoreMachine(client, lifecycle), { inspect, snapshot });
 }
