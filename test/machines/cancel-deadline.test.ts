@@ -6,7 +6,7 @@ import { NetworkError, NotFoundError, ServerError } from '../../src/api/index.js
 import type { BackupStatusValue } from '../../src/models/index.js';
 import type { OperationProgress } from '../../src/streams/index.js';
 import { createFakeClient, statusOf } from './support/fake-client.js';
-import { VirtualClock } from './support/virtual-clock.js';
+import { VirtualClock } from '../helpers/virtual-clock.js';
 
 // Cancel timeouts in virtual time: the deadline is data (context.cancelDeadline), every wait
 // runs on the injected scheduler, the client is a fake that answers as each test says.

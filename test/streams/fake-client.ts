@@ -1,10 +1,8 @@
-import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
 import type { BackupClient, CallOptions } from '../../src/api/backup-client.js';
 import type { FrameSink, FrameSource } from '../../src/api/frame-source.js';
 import type {
   Backup,
   BackupStatus,
-  BackupStatusValue,
   BackupStreamedProgress,
   BackupsStreamedProgress,
 } from '../../src/models/index.js';
@@ -154,59 +152,8 @@ export class FakeClient implements BackupClient {
   progressWebSocket = () => this.source<BackupsStreamedProgress>('progressWebSocket', []);
 }
 
-export function backupOf(id: string): Backup {
-  const [version = '9.0.0', timestamp = '0'] = id.split('_');
-  return {
-    id,
-    version,
-    timestamp,
-    bytes: 1024,
-    created: { value: '2025-01-01T00:00:00.000Z' },
-    device_name: 'test',
-    platform: 'LINUX',
-  };
-}
-
-export function statusOf(id: string, value: BackupStatusValue, percentage: number | null = null): BackupStatus {
-  return { value, percentage, backup: backupOf(id) };
-}
-
-export function frameOf(id: string | undefined, status: BackupStatusValue, percentage: number | null = null): BackupStreamedProgress {
-  return { status, percentage, ...(id !== undefined && { backup: backupOf(id) }) };
-}
-
-/** Virtual time that also lets promise callbacks (the fake's answers) run between timers. */
-export class VirtualClock {
-  readonly scheduler = new VirtualTimeScheduler(VirtualAction, Infinity);
-
-  now(): number {
-    return this.scheduler.now();
-  }
-
-  /** Runs every pending microtask and immediate (promise chains included). */
-  async settle(): Promise<void> {
-    for (let i = 0; i < 3; i += 1) await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-
-  async advance(ms: number): Promise<void> {
-    await this.advanceTo(this.scheduler.frame + ms);
-  }
-
-  /** Fires every timer due up to `target`, in order, settling promises between them. */
-  async advanceTo(target: number): Promise<void> {
-    const { scheduler } = this;
-    for (;;) {
-      await this.settle();
-      const next = scheduler.actions[0];
-      if (!next || (next as VirtualAction<unknown>).delay > target) break;
-      scheduler.maxFrames = (next as VirtualAction<unknown>).delay;
-      scheduler.flush();
-    }
-    scheduler.maxFrames = Infinity;
-    scheduler.frame = target;
-    await this.settle();
-  }
-}
+export { VirtualClock } from '../helpers/virtual-clock.js';
+export { backupOf, frameOf, statusOf } from '../helpers/wire-fixtures.js';
 
 /** A random() that returns the given values in turn (then repeats the last). */
 export function seededRandom(values: readonly number[]): () => number {

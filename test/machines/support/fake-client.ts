@@ -1,5 +1,4 @@
 import type { BackupClient } from '../../../src/api/index.js';
-import type { Backup, BackupStatus, BackupStatusValue } from '../../../src/models/index.js';
 
 export interface FakeCall {
   method: keyof BackupClient;
@@ -9,21 +8,7 @@ export interface FakeCall {
 
 type Handler = (...args: never[]) => unknown;
 
-export function backupOf(id: string): Backup {
-  return {
-    id,
-    version: '9.0.0',
-    timestamp: '1764179700123',
-    bytes: 1_000,
-    created: { value: '2025-11-26T17:55:00.123Z' },
-    device_name: 'test',
-    platform: 'LINUX',
-  };
-}
-
-export function statusOf(id: string, value: BackupStatusValue, percentage: number | null = null): BackupStatus {
-  return { value, percentage, backup: backupOf(id) };
-}
+export { backupOf, statusOf } from '../../helpers/wire-fixtures.js';
 
 /**
  * A BackupClient whose methods are what the test says (`handle`), recorded with the clock's

@@ -1,5 +1,5 @@
 import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
-import type { LifecycleClock } from '../../../machines/index.js';
+import type { LifecycleClock } from '../../machines/index.js';
 
 /** Virtual time for the lifecycles: timers fire only on `advance`, promises settle between them. */
 export class VirtualClock {
