@@ -1,16 +1,15 @@
 import { createBackupClient } from '../api/index.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
-import { createBackupActor, createRestoreActor } from '../../machines/index.js';
+import { createBackupActor, createRestoreActor, type LifecycleContext } from '../../machines/index.js';
 
+/** What the demo reads from either lifecycle actor. */
 interface LifecycleView {
   value: unknown;
-  context: { percentage: number; transport?: string; eta?: number | null; backupId?: string | null; error?: { message: string } | null };
-  status: string;
+  context: LifecycleContext;
 }
 
 interface Watchable {
   subscribe(listener: (snapshot: LifecycleView) => void): { unsubscribe(): void };
-  getSnapshot(): LifecycleView;
 }
 
 function describe(label: string, snapshot: LifecycleView): string {
@@ -51,7 +50,7 @@ export async function demo(args: readonly string[]): Promise<void> {
   const assetsBefore = emulator.admin.listAssets().length;
   const backup = createBackupActor(client, { transport: 'websocket' });
   backup.send({ type: 'START' });
-  const backupEnd = await follow('backup ', backup as unknown as Watchable, settled);
+  const backupEnd = await follow('backup ', backup, settled);
   backup.stop();
   const backupId = backupEnd.context.backupId;
   if (backupEnd.value !== 'done' || !backupId) throw new Error(`backup ended ${String(backupEnd.value)}`);
@@ -61,7 +60,7 @@ export async function demo(args: readonly string[]): Promise<void> {
   console.log(`local database now has ${emulator.admin.listAssets().length} assets (was ${assetsBefore}); restoring ${backupId}`);
   const restore = createRestoreActor(client, { transport: 'ndjson' });
   restore.send({ type: 'RESTORE', backupId, confirm: true });
-  const restoreEnd = await follow('restore', restore as unknown as Watchable, settled);
+  const restoreEnd = await follow('restore', restore, settled);
   restore.stop();
   console.log(`restore ${String(restoreEnd.value)}: local database has ${emulator.admin.listAssets().length} assets again`);
 

@@ -65,6 +65,19 @@ describe('pieces-backup CLI', () => {
     expect(unknownOption.stderr()).toMatch(/unknown option --colour/);
   });
 
+  it('demo --once (what npm start runs): prints the emulator URL, a backup and a restore that end done, exits 0', { timeout: 60_000 }, async () => {
+    const run = cli(['demo', '--once']);
+    expect(await run.exited).toBe(0);
+    const lines = run.stdout().split('\n');
+    expect(lines[0]).toMatch(/^emulator listening on http:\/\/127\.0\.0\.1:\d+ /);
+    expect(lines).toContain('backup : done        100%  via websocket');
+    expect(lines).toContain('restore: done        100%  via ndjson');
+    // The restore brought back the asset deleted after the backup.
+    const [, before] = /local database now has \d+ assets \(was (\d+)\)/.exec(run.stdout()) ?? [];
+    expect(run.stdout()).toContain(`restore done: local database has ${before} assets again`);
+    expect(run.stderr()).toBe('');
+  });
+
   it('parses serve flags into emulator options', () => {
     expect(parseServeArgs(['--host', '::1', '--port', '0', '--data', '/tmp/x', '--rate', '1000', '--signed-out', '--offline', '--outdated'])).toEqual({
       host: '::1',
