@@ -62,7 +62,8 @@ export async function cancelOperation(
 ): Promise<CancelOutcome> {
   const { cancelRetry, scheduler, random, now } = options;
   const remaining = () => input.deadline - now();
-  const call = () => ({ signal, timeout: Math.max(1, Math.min(cancelRetry.requestTimeoutMs, remaining())) });
+  // retry: false: this loop owns the retries (on the injected clock, within the deadline).
+  const call = () => ({ signal, retry: false as const, timeout: Math.max(1, Math.min(cancelRetry.requestTimeoutMs, remaining())) });
   let lastError: unknown;
   const timedOut = () =>
     new CancelTimeoutError({ backupId: input.backupId, deadline: input.deadline, cause: lastError });

@@ -20,6 +20,12 @@ export interface CallOptions {
    * plain call, the headers of an NDJSON stream, and the opening of a WebSocket.
    */
   timeout?: number | false;
+  /**
+   * `false`: one attempt, no retry of a GET by the client's policy. For callers that retry on
+   * their own schedule (the streams and machines do, on their injected clock), so the two
+   * loops do not multiply. Default: the client's `retry` policy.
+   */
+  retry?: false;
 }
 
 export interface BackupClientOptions {

@@ -56,11 +56,10 @@ export function createBackupClient(options: BackupClientOptions): BackupClient {
   // Drain so the connection can be reused; a 204 has nothing to drain.
   const readNothing = async (response: Response) => void (await response.text());
 
-  const get = <T>(path: string, decoder: Decoder<T>, call: CallOptions | undefined): Promise<T> =>
-    withRetry(
-      () => sendRequest(http, baseUrl, { ...spec('GET', path, call), accept: 'application/json' }, readJson(decoder)),
-      { options: retry, random, signal: call?.signal },
-    );
+  const get = <T>(path: string, decoder: Decoder<T>, call: CallOptions | undefined): Promise<T> => {
+    const attempt = () => sendRequest(http, baseUrl, { ...spec('GET', path, call), accept: 'application/json' }, readJson(decoder));
+    return call?.retry === false ? attempt() : withRetry(attempt, { options: retry, random, signal: call?.signal });
+  };
 
   const postJson = <T>(path: string, body: unknown, decoder: Decoder<T>, call: CallOptions | undefined, long: boolean): Promise<T> =>
     sendRequest(http, baseUrl, { ...spec('POST', path, call, body, long), accept: 'application/json' }, readJson(decoder));

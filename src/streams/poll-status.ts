@@ -16,8 +16,8 @@ export function statusStrategy(
   return {
     request: (signal) =>
       kind === 'creation'
-        ? client.creationStatus(backupId, { signal })
-        : client.restorationStatus(backupId, { signal }),
+        ? client.creationStatus(backupId, { signal, retry: false })
+        : client.restorationStatus(backupId, { signal, retry: false }),
     isDone: (status) => isTerminalStatus(status.value),
     percentageOf: (status) => (typeof status.percentage === 'number' ? status.percentage : null),
     ...(isPending && { isPending }),

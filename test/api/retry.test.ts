@@ -79,6 +79,16 @@ describe('retry of idempotent reads', () => {
     expect(recorder.calls('/backups/create')).toBe(1);
   });
 
+  it('retry: false on one call makes a single attempt whatever the policy', async () => {
+    const recorder = recordingFetch();
+    emulator.current.admin.injectFault({ operation: 'backups_snapshot', status: 503, times: 1 });
+    const api = client({ fetch: recorder.fetch, retry: { ...FAST, limit: 5 } });
+    expect(isServerError(await rejection(api.list({ retry: false })))).toBe(true);
+    expect(recorder.calls('/backups')).toBe(1);
+    await expect(api.list()).resolves.toMatchObject({ iterable: [] });
+    expect(recorder.calls('/backups')).toBe(2);
+  });
+
   it('limit 0 turns retries off', async () => {
     const recorder = recordingFetch();
     emulator.current.admin.injectFault({ operation: 'backups_snapshot', status: 503, times: 1 });

@@ -1,16 +1,17 @@
 import { filter, firstValueFrom, map, materialize, toArray, type Observable } from 'rxjs';
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBackupClient, type BackupClient, type WebSocketConstructor } from '../../src/api/index.js';
+import { createBackupClient, isServerError, type BackupClient, type WebSocketConstructor } from '../../src/api/index.js';
 import {
   discoverOperations,
+  pollStatus,
   startCreation,
   startRestoration,
   watchOperation,
   type OperationProgress,
   type ProgressTransport,
 } from '../../src/streams/index.js';
-import { useEmulator, waitFor } from '../helpers/emulator.js';
+import { createBackup, useEmulator, waitFor } from '../helpers/emulator.js';
 
 // ~1.3 s per operation on the 512 KB sample database: long enough to observe, short to run
 const RATE = 400_000;
@@ -170,6 +171,27 @@ describe('streams against the emulator', () => {
     expect(watched.error).toBeUndefined();
     expect(watched.last).toMatchObject({ backupId: found.backupId, status: 'COMPLETED' });
     await allClosed(sockets);
+  });
+
+  it('polls with its own backoff only: each failing status read is one request, not the client policy\'s retries too', async () => {
+    const id = await createBackup(emulator.url);
+    let statusRequests = 0;
+    const client = createBackupClient({
+      baseUrl: emulator.url,
+      retry: { limit: 5, delay: 1, jitter: false },
+      fetch: (input, init) => {
+        statusRequests += 1;
+        return fetch(input, init);
+      },
+    });
+    emulator.current.admin.injectFault({ operation: 'backup_specific_creation_status', status: 503, body: 'busy' });
+    const outcome = await firstValueFrom(
+      pollStatus(client, 'creation', id, { backoffBaseMs: 10, maxBackoffMs: 20, maxConsecutiveErrors: 2 }).pipe(materialize(), toArray()),
+    );
+    const error = outcome.find((n) => n.kind === 'E')?.error;
+    expect(isServerError(error) && error.status).toBe(503);
+    // The first read and the poller's 2 retries; the client's own policy would have made 18.
+    expect(statusRequests).toBe(3);
   });
 
   it('leaves no socket open after an unsubscribe mid-way, and the operation carries on', async () => {
