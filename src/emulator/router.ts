@@ -17,10 +17,7 @@ export interface RouteContext {
   fault: FaultSpec | undefined;
 }
 
-export interface Route {
-  method: Method;
-  /** Segments; `:name` is an id parameter. */
-  path: string;
+export interface Route extends RoutePattern {
   /** The seed or companion operation name: what faults aim at. */
   operation?: OperationName;
   /** Run the 511/505 cloud checks first. */
@@ -28,8 +25,15 @@ export interface Route {
   handle(context: RouteContext): Promise<void> | void;
 }
 
-export interface RouteMatch {
-  route: Route;
+/** What matching needs of a route: HTTP and WebSocket routes share it. */
+export interface RoutePattern {
+  method: Method;
+  /** Segments; `:name` is an id parameter. */
+  path: string;
+}
+
+export interface RouteMatch<TRoute extends RoutePattern = Route> {
+  route: TRoute;
   params: Record<string, string>;
 }
 
@@ -49,7 +53,11 @@ function matchPath(pattern: string, segments: readonly string[]): Record<string,
  * First route whose path and method match; 405 if only the path does, 404 if nothing does,
  * 400 for an id that is not an id (before anything looks it up).
  */
-export function matchRoute(routes: readonly Route[], method: string, segments: readonly string[]): RouteMatch {
+export function matchRoute<TRoute extends RoutePattern>(
+  routes: readonly TRoute[],
+  method: string,
+  segments: readonly string[],
+): RouteMatch<TRoute> {
   const allowed = new Set<string>();
   for (const route of routes) {
     const params = matchPath(route.path, segments);

@@ -139,7 +139,7 @@ const SOCKET_ROUTES: readonly SocketRoute[] = [
 
 export function isWebSocketPath(segments: readonly string[]): boolean {
   try {
-    matchRoute(SOCKET_ROUTES as unknown as Route[], 'GET', segments);
+    matchRoute(SOCKET_ROUTES, 'GET', segments);
     return true;
   } catch {
     return false;
@@ -177,8 +177,7 @@ export class WebSocketGateway {
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const core = this.core;
     checkRequestOrigin(req, { bindHost: core.options.host, allowedOrigins: core.options.allowedOrigins });
-    const { route, params } = matchRoute(SOCKET_ROUTES as unknown as Route[], req.method ?? '', pathSegments(req.url));
-    const socketRoute = route as unknown as SocketRoute;
+    const { route: socketRoute, params } = matchRoute(SOCKET_ROUTES, req.method ?? '', pathSegments(req.url));
     const fault = socketRoute.operation ? core.faults.take(socketRoute.operation) : undefined;
     if (fault?.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
     if (fault?.reset) {
