@@ -4,13 +4,11 @@ import type { SeededBackup } from '../src/models/index.js';
 import { lifecycleActors, placeholderActors } from './lifecycle-actors.js';
 import {
   applyCancelOutcome,
-  applyProgress,
   freshRun,
   initialLifecycleContext,
   type LifecycleContext,
 } from './lifecycle-context.js';
-import { operationFailed, toLifecycleError } from './lifecycle-error.js';
-import { attachedRun, lifecycleGuards, reattachedRun, startLifecycleActor } from './lifecycle-setup.js';
+import { lifecycleActions, lifecycleClockActions, lifecycleGuards } from './lifecycle-implementations.js';
 import {
   DEFAULT_CANCEL_TIMEOUT_MS,
   resolveLifecycleOptions,
@@ -18,6 +16,7 @@ import {
   type LifecycleOptions,
 } from './lifecycle-options.js';
 import type { ProgressEvent } from './operation-stream-logic.js';
+import { startLifecycleActor } from './start-lifecycle-actor.js';
 
 export interface BackupContext extends LifecycleContext {
   /** What START asked for; RETRY starts again with it. */
@@ -43,21 +42,9 @@ const base = setup({
   actors: placeholderActors('backupMachine'),
 });
 
-/** The actions that read the clock: provided again by `createBackupMachine` with its clock. */
-function clockActions(now: () => number, cancelTimeoutMs: number) {
-  return {
-    stampStart: base.assign({ startedAt: () => now(), finishedAt: null }),
-    stampFinish: base.assign({ finishedAt: () => now() }),
-    requestCancel: base.assign({
-      cancelRequested: true,
-      cancelDeadline: ({ context }) => context.cancelDeadline ?? now() + cancelTimeoutMs,
-    }),
-  };
-}
-
 const backupSetup = base.extend({
   actions: {
-    ...clockActions(Date.now, DEFAULT_CANCEL_TIMEOUT_MS),
+    ...lifecycleActions<BackupContext, BackupEvent>('creation', Date.now, DEFAULT_CANCEL_TIMEOUT_MS),
     beginStart: base.assign(({ event }) => ({
       ...freshRun(),
       backupId: null,
@@ -65,8 +52,6 @@ const backupSetup = base.extend({
       seed: event.type === 'START' ? (event.seed ?? null) : null,
     })),
     beginRetry: base.assign(() => ({ ...freshRun(), backupId: null, backup: null })),
-    beginAttach: base.assign(({ event }) => attachedRun(event.type === 'ATTACH' ? event.backupId : null)),
-    beginReattach: base.assign(({ context }) => reattachedRun(context)),
     spawnStart: base.spawnChild('start', {
       id: 'progress',
       input: ({ context }) => ({ backupId: null, ...(context.seed && { seed: context.seed }) }),
@@ -75,21 +60,8 @@ const backupSetup = base.extend({
       id: 'progress',
       input: ({ context }) => ({ backupId: context.backupId ?? '' }),
     }),
-    stopProgress: base.stopChild('progress'),
-    recordProgress: base.assign(({ context, event }) =>
-      event.type === 'PROGRESS' ? applyProgress(context, event.progress) : {},
-    ),
-    recordError: base.assign({
-      error: ({ event }) => toLifecycleError('error' in event ? event.error : event),
-    }),
-    recordFailure: base.assign({
-      error: ({ context }) => operationFailed('creation', context.backupId, String(context.status)),
-    }),
-    markTooLate: base.assign({ tooLateToCancel: true }),
   },
-  guards: {
-    ...lifecycleGuards,
-  },
+  guards: lifecycleGuards,
 });
 
 /**
@@ -206,7 +178,7 @@ export function createBackupMachine(client: BackupClient, options: LifecycleOpti
   const resolved = resolveLifecycleOptions(options);
   return backupMachine.provide({
     actors: lifecycleActors(client, 'creation', resolved),
-    actions: clockActions(resolved.now, resolved.cancelTimeoutMs),
+    actions: lifecycleClockActions<BackupContext, BackupEvent>(resolved.now, resolved.cancelTimeoutMs),
   });
 }
 

@@ -4,13 +4,11 @@ import type { Backup } from '../src/models/index.js';
 import { lifecycleActors, placeholderActors } from './lifecycle-actors.js';
 import {
   applyCancelOutcome,
-  applyProgress,
   freshRun,
   initialLifecycleContext,
   type LifecycleContext,
 } from './lifecycle-context.js';
-import { operationFailed, toLifecycleError } from './lifecycle-error.js';
-import { attachedRun, lifecycleGuards, reattachedRun, startLifecycleActor } from './lifecycle-setup.js';
+import { lifecycleActions, lifecycleClockActions, lifecycleGuards } from './lifecycle-implementations.js';
 import {
   DEFAULT_CANCEL_TIMEOUT_MS,
   resolveLifecycleOptions,
@@ -18,6 +16,7 @@ import {
   type LifecycleOptions,
 } from './lifecycle-options.js';
 import type { ProgressEvent } from './operation-stream-logic.js';
+import { startLifecycleActor } from './start-lifecycle-actor.js';
 
 export type RestoreContext = LifecycleContext;
 
@@ -44,20 +43,9 @@ const base = setup({
   actors: placeholderActors('restoreMachine'),
 });
 
-function clockActions(now: () => number, cancelTimeoutMs: number) {
-  return {
-    stampStart: base.assign({ startedAt: () => now(), finishedAt: null }),
-    stampFinish: base.assign({ finishedAt: () => now() }),
-    requestCancel: base.assign({
-      cancelRequested: true,
-      cancelDeadline: ({ context }) => context.cancelDeadline ?? now() + cancelTimeoutMs,
-    }),
-  };
-}
-
 const restoreSetup = base.extend({
   actions: {
-    ...clockActions(Date.now, DEFAULT_CANCEL_TIMEOUT_MS),
+    ...lifecycleActions<RestoreContext, RestoreEvent>('restoration', Date.now, DEFAULT_CANCEL_TIMEOUT_MS),
     // The request is kept as data: CONFIRM and RETRY restore the same backup.
     chooseBackup: base.assign(({ event }) =>
       event.type === 'RESTORE'
@@ -66,8 +54,6 @@ const restoreSetup = base.extend({
     ),
     forgetBackup: base.assign({ backupId: null, backup: null }),
     beginRetry: base.assign(() => freshRun()),
-    beginAttach: base.assign(({ event }) => attachedRun(event.type === 'ATTACH' ? event.backupId : null)),
-    beginReattach: base.assign(({ context }) => reattachedRun(context)),
     spawnStart: base.spawnChild('start', {
       id: 'progress',
       input: ({ context }) => ({ backupId: context.backupId, ...(context.backup && { backup: context.backup }) }),
@@ -76,17 +62,6 @@ const restoreSetup = base.extend({
       id: 'progress',
       input: ({ context }) => ({ backupId: context.backupId ?? '' }),
     }),
-    stopProgress: base.stopChild('progress'),
-    recordProgress: base.assign(({ context, event }) =>
-      event.type === 'PROGRESS' ? applyProgress(context, event.progress) : {},
-    ),
-    recordError: base.assign({
-      error: ({ event }) => toLifecycleError('error' in event ? event.error : event),
-    }),
-    recordFailure: base.assign({
-      error: ({ context }) => operationFailed('restoration', context.backupId, String(context.status)),
-    }),
-    markTooLate: base.assign({ tooLateToCancel: true }),
   },
   guards: {
     confirmed: ({ event }) => event.type === 'RESTORE' && event.confirm === true,
@@ -220,7 +195,7 @@ export function createRestoreMachine(client: BackupClient, options: LifecycleOpt
   const resolved = resolveLifecycleOptions(options);
   return restoreMachine.provide({
     actors: lifecycleActors(client, 'restoration', resolved),
-    actions: clockActions(resolved.now, resolved.cancelTimeoutMs),
+    actions: lifecycleClockActions<RestoreContext, RestoreEvent>(resolved.now, resolved.cancelTimeoutMs),
   });
 }
 

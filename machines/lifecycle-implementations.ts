@@ -1,0 +1,83 @@
+import { assign, stopChild, type EventObject } from 'xstate';
+import type { OperationKind } from '../src/streams/index.js';
+import {
+  applyProgress,
+  freshRun,
+  isCanceledStatus,
+  isCompletedStatus,
+  isFailedStatus,
+  shouldReattach,
+  type LifecycleContext,
+} from './lifecycle-context.js';
+import { operationFailed, toLifecycleError } from './lifecycle-error.js';
+import type { ProgressEvent } from './operation-stream-logic.js';
+
+const isProgressEvent = (event: EventObject): event is ProgressEvent => event.type === 'PROGRESS';
+const isAttachEvent = (event: EventObject): event is { type: 'ATTACH'; backupId: string } => event.type === 'ATTACH';
+
+interface WithContext {
+  context: LifecycleContext;
+}
+
+/** The guards both machines read their status and cancel request with. */
+export const lifecycleGuards = {
+  cancelRequested: ({ context }: WithContext) => context.cancelRequested,
+  completed: ({ context }: WithContext) => isCompletedStatus(context.status),
+  canceled: ({ context }: WithContext) => isCanceledStatus(context.status),
+  failed: ({ context }: WithContext) => isFailedStatus(context.status),
+  shouldReattach: ({ context }: WithContext) => shouldReattach(context),
+};
+
+/**
+ * The actions both lifecycles share, typed for each machine's own context and events.
+ * `now` and `cancelTimeoutMs` are the clock actions' inputs: `create*Machine` provides them
+ * again with its options.
+ */
+export function lifecycleActions<TContext extends LifecycleContext, TEvent extends EventObject>(
+  kind: OperationKind,
+  now: () => number,
+  cancelTimeoutMs: number,
+) {
+  // One cast at the seam: the shared updates touch only LifecycleContext fields.
+  const update = (patch: (context: TContext, event: TEvent) => Partial<LifecycleContext>) =>
+    assign<TContext, TEvent, undefined, TEvent, never>(({ context, event }) => patch(context, event) as Partial<TContext>);
+  return {
+    ...lifecycleClockActions<TContext, TEvent>(now, cancelTimeoutMs),
+    // ATTACH: follow an operation started elsewhere; nothing is known about it yet.
+    beginAttach: update((_, event) => ({
+      ...freshRun(),
+      backupId: isAttachEvent(event) ? event.backupId : null,
+      backup: null,
+      attached: true,
+    })),
+    // RETRY after losing track: the same operation, followed again; what was known stays.
+    beginReattach: update((context) => ({
+      ...freshRun(),
+      status: context.status,
+      percentage: context.percentage,
+      attached: context.attached,
+    })),
+    stopProgress: stopChild<TContext, TEvent, undefined, TEvent>('progress'),
+    recordProgress: update((context, event) => (isProgressEvent(event) ? applyProgress(context, event.progress) : {})),
+    recordError: update((_, event) => ({ error: toLifecycleError('error' in event ? event.error : event) })),
+    recordFailure: update((context) => ({ error: operationFailed(kind, context.backupId, String(context.status)) })),
+    markTooLate: update(() => ({ tooLateToCancel: true })),
+  };
+}
+
+/** The actions that read the clock. */
+export function lifecycleClockActions<TContext extends LifecycleContext, TEvent extends EventObject>(
+  now: () => number,
+  cancelTimeoutMs: number,
+) {
+  const update = (patch: (context: TContext) => Partial<LifecycleContext>) =>
+    assign<TContext, TEvent, undefined, TEvent, never>(({ context }) => patch(context) as Partial<TContext>);
+  return {
+    stampStart: update(() => ({ startedAt: now(), finishedAt: null })),
+    stampFinish: update(() => ({ finishedAt: now() })),
+    requestCancel: update((context) => ({
+      cancelRequested: true,
+      cancelDeadline: context.cancelDeadline ?? now() + cancelTimeoutMs,
+    })),
+  };
+}
