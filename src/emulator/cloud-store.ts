@@ -2,26 +2,12 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Asset, Backup } from '../models/index.js';
-import { fsyncDirectory } from './local-database.js';
+import { fsyncDirectory, writeFileAtomic } from './durable-file.js';
 
 /** What the cloud keeps per backup: its metadata and the hash of its content object. */
 export interface Manifest {
   backup: Backup;
   sha256: string;
-}
-
-/** Write a file so readers see the old content or the new one, never half of it. */
-function writeFileAtomic(file: string, content: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(temp, 'w');
-  try {
-    fs.writeFileSync(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(temp, file);
-  fsyncDirectory(path.dirname(file));
 }
 
 export function sha256File(file: string): string {
@@ -44,14 +30,24 @@ export class CloudStore {
     this.assetsDir = path.join(root, 'assets');
   }
 
-  /** Creates the folders and removes what an interrupted run left behind. */
+  /** The folders staging files can be left in (see staging-leftovers.ts). */
+  get dirs(): readonly string[] {
+    return [this.objectsDir, this.backupsDir, this.assetsDir];
+  }
+
   init(): void {
-    for (const dir of [this.objectsDir, this.backupsDir, this.assetsDir]) fs.mkdirSync(dir, { recursive: true });
-    for (const dir of [this.objectsDir, this.backupsDir, this.assetsDir]) {
-      for (const name of fs.readdirSync(dir)) {
-        if (name.endsWith('.partial') || name.endsWith('.tmp')) fs.rmSync(path.join(dir, name), { force: true });
-      }
-    }
+    for (const dir of this.dirs) fs.mkdirSync(dir, { recursive: true });
+  }
+
+  /**
+   * Removes content objects no manifest names: what a crash between the object rename and
+   * the manifest write leaves. Only safe while no creation runs (start-up).
+   */
+  removeOrphanObjects(): string[] {
+    const referenced = new Set(this.manifests().map((manifest) => manifest.sha256));
+    const orphans = fs.readdirSync(this.objectsDir).filter((name) => /^[0-9a-f]{64}$/.test(name) && !referenced.has(name));
+    for (const name of orphans) fs.rmSync(path.join(this.objectsDir, name), { force: true });
+    return orphans;
   }
 
   wipe(): void {
@@ -80,14 +76,17 @@ export class CloudStore {
     }
   }
 
+  private manifests(): Manifest[] {
+    return fs
+      .readdirSync(this.backupsDir)
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => this.get(name.slice(0, -'.json'.length)))
+      .filter((manifest): manifest is Manifest => manifest !== undefined);
+  }
+
   /** Completed backups, newest first. */
   list(): Backup[] {
-    const backups: Backup[] = [];
-    for (const name of fs.readdirSync(this.backupsDir)) {
-      if (!name.endsWith('.json')) continue;
-      const manifest = this.get(name.slice(0, -'.json'.length));
-      if (manifest) backups.push(manifest.backup);
-    }
+    const backups = this.manifests().map((manifest) => manifest.backup);
     return backups.sort((a, b) => Number(b.timestamp) - Number(a.timestamp) || (a.id < b.id ? 1 : -1));
   }
 
@@ -104,9 +103,7 @@ export class CloudStore {
     const manifest = this.get(id);
     if (!manifest) return false;
     fs.rmSync(this.manifestPath(id), { force: true });
-    const shared = fs
-      .readdirSync(this.backupsDir)
-      .some((name) => name.endsWith('.json') && this.get(name.slice(0, -5))?.sha256 === manifest.sha256);
+    const shared = this.manifests().some((other) => other.sha256 === manifest.sha256);
     if (!shared) fs.rmSync(this.objectPath(manifest.sha256), { force: true });
     return true;
   }

@@ -7,6 +7,7 @@ import { LocalDatabase } from './local-database.js';
 import { OperationRegistry } from './operation-registry.js';
 import type { EmulatorState, ResolvedOptions } from './options.js';
 import { sampleAssets } from './sample-assets.js';
+import { removeStagingLeftovers } from './staging-leftovers.js';
 
 /**
  * Everything the HTTP and WebSocket surfaces share: state flags, the local database, the
@@ -41,14 +42,25 @@ export class EmulatorCore {
     });
   }
 
-  /** Removes leftovers of an interrupted run, opens the database, seeds an empty one. */
+  private removeLeftovers(): void {
+    removeStagingLeftovers({
+      localDatabase: this.db.file,
+      cloudDirs: this.cloud.dirs,
+      journal: path.join(this.dataDir, 'operations.json'),
+    });
+  }
+
+  /**
+   * Start-up after a clean stop or a crash: removes staging leftovers, opens the database
+   * (SQLite rolls a hot journal back), removes cloud objects no manifest names, then seeds
+   * an empty database.
+   */
   init(): void {
     fs.mkdirSync(this.localDir, { recursive: true });
-    for (const name of fs.readdirSync(this.localDir)) {
-      if (/^pieces\.db\.(restore|snapshot)-.*\.tmp$/.test(name)) fs.rmSync(path.join(this.localDir, name), { force: true });
-    }
     this.cloud.init();
+    this.removeLeftovers();
     this.db.open();
+    this.cloud.removeOrphanObjects();
     if (this.options.seed && this.db.count() === 0) this.db.upsert(sampleAssets());
   }
 
@@ -75,9 +87,7 @@ export class EmulatorCore {
     this.state = { ...this.options.initialState };
     this.cloud.wipe();
     this.db.wipe();
-    for (const name of fs.readdirSync(this.localDir)) {
-      if (name.endsWith('.tmp')) fs.rmSync(path.join(this.localDir, name), { force: true });
-    }
+    this.removeLeftovers();
     if (this.options.seed) this.db.upsert(sampleAssets());
   }
 

@@ -2,21 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Asset } from '../models/index.js';
+import { fsyncDirectory } from './durable-file.js';
 
 type Connection = InstanceType<typeof Database>;
-
-/** fsync a directory so a rename inside it survives a crash (no-op where unsupported). */
-export function fsyncDirectory(directory: string): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(directory, 'r');
-    fs.fsyncSync(fd);
-  } catch {
-    // Some platforms (Windows) cannot open or fsync a directory; the rename is still atomic.
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}
 
 /** `PRAGMA integrity_check` on a file without changing it. */
 export function isIntactDatabase(file: string): boolean {
