@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CloudStore } from './cloud-store.js';
 import { FaultBook } from './faults.js';
 import { HttpError } from './http-error.js';
+import { RESET_REASON, SHUTDOWN_REASON } from './interruption.js';
 import { LocalDatabase } from './local-database.js';
 import { OperationRegistry } from './operation-registry.js';
 import type { EmulatorState, ResolvedOptions } from './options.js';
@@ -82,7 +83,7 @@ export class EmulatorCore {
 
   /** Back to a fresh start: no operations, empty cloud, sample database, no faults, initial state. */
   reset(): void {
-    this.registry.forget();
+    this.registry.forget(RESET_REASON);
     this.faults.clear();
     this.state = { ...this.options.initialState };
     this.cloud.wipe();
@@ -91,9 +92,10 @@ export class EmulatorCore {
     if (this.options.seed) this.db.upsert(sampleAssets());
   }
 
+  /** Running operations end FAILED (`interrupted: Pieces OS is shutting down`), then the database closes. */
   close(): void {
     this.closed = true;
-    this.registry.abortAll();
+    this.registry.interruptAll(SHUTDOWN_REASON);
     this.db.close();
   }
 }

@@ -6,9 +6,13 @@ import { decode, decodeAsset, type Asset, type BackupStatus } from '../models/in
 import { DEFAULT_FAILURE_REASON, operationsOf } from './admin-routes.js';
 import { EmulatorCore } from './emulator-core.js';
 import { parseFaultSpec, type FaultSpec } from './faults.js';
-import { createHttpServer } from './http-server.js';
+import { closeHttpServer, createHttpServer } from './http-server.js';
+import { SHUTDOWN_REASON } from './interruption.js';
 import { resolveOptions, validateStatePatch, type EmulatorOptions, type EmulatorState } from './options.js';
 import { WebSocketGateway } from './websocket.js';
+
+/** How long a shutdown waits for clients to take their last answer and close. */
+const SHUTDOWN_GRACE_MS = 500;
 
 /** In-process twin of the `/__emulator` HTTP surface, for tests and the demo. */
 export interface EmulatorAdmin {
@@ -46,7 +50,12 @@ export interface Emulator {
   readonly port: number;
   readonly dataDir: string;
   readonly admin: EmulatorAdmin;
-  /** Stops operations, drops connections, closes the database and server; removes a temp dataDir. */
+  /**
+   * Shuts down like the daemon would: running operations end FAILED (`interrupted: Pieces OS
+   * is shutting down`, never CANCELED), streams get that terminal frame, blocking requests
+   * their 500, WebSockets a 1001 close; then the database and server close and a temp
+   * dataDir is removed.
+   */
   close(): Promise<void>;
 }
 
@@ -118,11 +127,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close: () =>
       (closing ??= (async () => {
         core.closed = true;
-        core.registry.abortAll();
-        sockets.closeAll();
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await closed;
+        core.registry.interruptAll(SHUTDOWN_REASON);
+        // The blocking requests write their 500 a microtask after the operation ends.
+        await new Promise((resolve) => setImmediate(resolve));
+        await Promise.all([sockets.closeAll(SHUTDOWN_GRACE_MS), closeHttpServer(server, SHUTDOWN_GRACE_MS)]);
         core.close();
         if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
       })()),

@@ -91,3 +91,25 @@ export function createHttpServer(core: EmulatorCore): http.Server {
   });
   return server;
 }
+
+/**
+ * Stops accepting connections and lets answers already on their way go out: keep-alive
+ * connections are closed as they go idle; whatever is still open after `graceMs` (a
+ * stalled stream) is dropped.
+ */
+export async function closeHttpServer(server: http.Server, graceMs: number): Promise<void> {
+  let closed = false;
+  const done = new Promise<void>((resolve) =>
+    server.close(() => {
+      closed = true;
+      resolve();
+    }),
+  );
+  const deadline = Date.now() + graceMs;
+  while (!closed && Date.now() < deadline) {
+    server.closeIdleConnections();
+    await Promise.race([done, delay(10)]);
+  }
+  server.closeAllConnections();
+  await done;
+}

@@ -123,15 +123,15 @@ export class OperationRegistry {
     return operation;
   }
 
-  /** Ends every running operation at once (shutdown, reset). */
-  abortAll(): void {
-    this.creationRunning?.abortNow();
-    this.restorationRunning?.abortNow();
+  /** Ends every running operation at once, FAILED with `reason` (shutdown, reset). */
+  interruptAll(reason: string): void {
+    this.creationRunning?.interrupt(reason);
+    this.restorationRunning?.interrupt(reason);
   }
 
-  /** Forgets finished operations (reset). */
-  forget(): void {
-    this.abortAll();
+  /** Interrupts what runs and forgets finished operations (reset). */
+  forget(reason: string): void {
+    this.interruptAll(reason);
     this.creations.clear();
     this.restorations.clear();
   }

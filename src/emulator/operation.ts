@@ -4,7 +4,7 @@ import { isTerminalStatus } from '../models/index.js';
 export type OperationKind = 'creation' | 'restoration';
 
 export interface OperationHooks {
-  /** Stop the work and remove what it staged. Called once, on cancel or shutdown. */
+  /** Stop the work and remove what it staged. Called once, on cancel, failure or shutdown. */
   abort(): void;
   /** Read when a cancel is accepted: how long rolling back takes. */
   cancelDelayMs(): number;
@@ -56,6 +56,10 @@ export class Operation {
     return { status: this.status, percentage: this.percentage, backup: this.backup };
   }
 
+  get percentageDone(): number {
+    return this.percentage;
+  }
+
   statusRecord(): BackupStatus {
     return { value: this.status, percentage: this.percentage, backup: this.backup };
   }
@@ -103,8 +107,8 @@ export class Operation {
   }
 
   /**
-   * Injected failure (admin surface): stops the work and removes what it staged, as a cancel
-   * would, then ends FAILED with `reason`. False once ended.
+   * Stops the work and removes what it staged, as a cancel would, then ends FAILED with
+   * `reason` (an injected failure, a shutdown). False once ended.
    */
   failNow(reason: string): boolean {
     if (this.terminal) return false;
@@ -132,14 +136,15 @@ export class Operation {
     return true;
   }
 
-  /** Ends at once (shutdown, reset): no roll-back delay. */
-  abortNow(): void {
+  /**
+   * Ends at once because the emulator stops (shutdown, reset): FAILED with `reason`, so no
+   * client mistakes it for a user's cancel. A cancel already accepted still ends CANCELED
+   * (its roll-back already ran; only the delay is cut short).
+   */
+  interrupt(reason: string): void {
     if (this.terminal) return;
-    if (!this.cancelling) {
-      this.cancelling = true;
-      this.hooks?.abort();
-    }
-    this.settleCanceled();
+    if (this.cancelling) this.settleCanceled();
+    else this.failNow(reason);
   }
 
   private settleCanceled(): void {

@@ -24,21 +24,46 @@ function reason(text: string): string {
   return Buffer.byteLength(text) <= 123 ? text : `${Buffer.from(text).subarray(0, 120).toString('utf8')}...`;
 }
 
-function sinkFor(ws: WebSocket): FrameSink {
+/** The close a shutting-down emulator sends: 1001, not 1000, so clients know the daemon left. */
+const GOING_AWAY = { code: 1001, reason: 'going away: Pieces OS is shutting down' } as const;
+
+/** Closes with 1000 after the terminal frame, or 1001 when that frame came from a shutdown. */
+function closeDone(ws: WebSocket, core: EmulatorCore): void {
+  if (core.closed) ws.close(GOING_AWAY.code, GOING_AWAY.reason);
+  else ws.close(1000, 'done');
+}
+
+function sinkFor(ws: WebSocket, core: EmulatorCore): FrameSink {
   return {
     send: (text) => ws.send(text),
     sendPartialAndEnd: (text) => {
       ws.send(text);
-      ws.close(1000, 'done');
+      closeDone(ws, core);
     },
-    end: () => ws.close(1000, 'done'),
+    end: () => closeDone(ws, core),
     destroy: () => ws.terminate(),
   };
 }
 
+/** Sends 1001 and waits for the client's close; drops the socket after `graceMs`. */
+function goAway(ws: WebSocket, graceMs: number): Promise<void> {
+  if (ws.readyState === ws.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => ws.terminate(), graceMs);
+    ws.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    // A socket already CLOSING sent its close frame (after a terminal frame): just wait.
+    if (ws.readyState === ws.OPEN) ws.close(GOING_AWAY.code, GOING_AWAY.reason);
+  });
+}
+
 /** Waits for the one start frame, parsed as JSON; a malformed one closes 4400. */
-function onStartFrame(ws: WebSocket, start: (body: unknown) => void): void {
+function onStartFrame(ws: WebSocket, core: EmulatorCore, start: (body: unknown) => void): void {
   ws.once('message', (data: RawData, isBinary: boolean) => {
+    // Shutting down: no new operation; the 1001 close is already on its way.
+    if (core.closed) return;
     let body: unknown;
     try {
       if (isBinary) throw new Error('binary');
@@ -71,8 +96,8 @@ function decodeStart<T>(decoder: (value: unknown, path: string) => T, body: unkn
 }
 
 /** Frames of one operation to one socket; leaving the socket never cancels the operation. */
-function pipeOperation(ws: WebSocket, operation: Operation, fault: FaultSpec | undefined): void {
-  const pump = new FramePump(sinkFor(ws), fault);
+function pipeOperation(ws: WebSocket, core: EmulatorCore, operation: Operation, fault: FaultSpec | undefined): void {
+  const pump = new FramePump(sinkFor(ws, core), fault);
   const unsubscribe = operation.subscribe((frame) => {
     if (!pump.push(frame, operation.terminal)) unsubscribe();
   });
@@ -97,10 +122,10 @@ const SOCKET_ROUTES: readonly SocketRoute[] = [
     path: '/backups/create/streamed/websocket',
     operation: 'backups_create_streamed_websocket',
     open: ({ ws, core, fault }) =>
-      onStartFrame(ws, (body) => {
+      onStartFrame(ws, core, (body) => {
         decodeStart(decodeSeededBackup, body, 'SeededBackup');
         checkCloud(core);
-        pipeOperation(ws, core.registry.startCreation(), fault);
+        pipeOperation(ws, core, core.registry.startCreation(), fault);
       }),
   },
   {
@@ -108,7 +133,7 @@ const SOCKET_ROUTES: readonly SocketRoute[] = [
     path: '/backup/:backup/restore/streamed/websocket',
     operation: 'backup_restore_streamed_websocket',
     open: ({ ws, core, params, fault }) =>
-      onStartFrame(ws, (body) => {
+      onStartFrame(ws, core, (body) => {
         decodeStart(decodeBackup, body, 'Backup');
         checkCloud(core);
         const id = params['backup']!;
@@ -116,7 +141,7 @@ const SOCKET_ROUTES: readonly SocketRoute[] = [
         if (!manifest) throw new HttpError(404, `no backup ${id}`);
         const running = core.registry.runningRestoration;
         // Attach to the running restoration of this backup instead of starting a second one.
-        pipeOperation(ws, running?.id === id ? running : core.registry.startRestoration(manifest), fault);
+        pipeOperation(ws, core, running?.id === id ? running : core.registry.startRestoration(manifest), fault);
       }),
   },
   {
@@ -124,7 +149,7 @@ const SOCKET_ROUTES: readonly SocketRoute[] = [
     path: '/backups/streamed/progress',
     operation: 'backups_streamed_progress_websocket',
     open: ({ ws, core, fault }) => {
-      const pump = new FramePump(sinkFor(ws), fault);
+      const pump = new FramePump(sinkFor(ws, core), fault);
       const unsubscribe = core.registry.onChange((ended) => {
         if (!pump.push(progressFrame(core, ended), false)) unsubscribe();
       });
@@ -199,9 +224,9 @@ export class WebSocketGateway {
     });
   }
 
-  /** Drops every client at once (shutdown). */
-  closeAll(): void {
-    for (const client of this.server.clients) client.terminate();
+  /** Shutdown: every client gets a 1001 close; the ones that do not answer within `graceMs` are dropped. */
+  async closeAll(graceMs: number): Promise<void> {
+    await Promise.all([...this.server.clients].map((client) => goAway(client, graceMs)));
     this.server.close();
   }
 }
