@@ -94,6 +94,12 @@ export const adminRoutes: readonly Route[] = [
     },
   },
   {
+    // The operations journal: what ran, how it ended and why, across restarts.
+    method: 'GET',
+    path: '/__emulator/operations/journal',
+    handle: ({ core, res }) => sendJson(res, 200, { records: core.registry.history() }),
+  },
+  {
     method: 'GET',
     path: '/__emulator/faults',
     handle: ({ core, res }) => sendJson(res, 200, core.faults.list()),

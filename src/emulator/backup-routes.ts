@@ -139,11 +139,11 @@ export const backupRoutes: readonly Route[] = [
     operation: 'backup_specific_restoration_status',
     handle: ({ core, params, res, fault }) => {
       const id = params['backup']!;
-      const operation = core.registry.restoration(id);
-      if (!operation) {
+      const status = core.registry.restorationStatus(id);
+      if (!status) {
         throw new HttpError(404, core.cloud.get(id) ? `backup ${id} was never restored` : `no backup ${id}`);
       }
-      sendJson(res, 200, operation.statusRecord(), fault);
+      sendJson(res, 200, status, fault);
     },
   },
   {

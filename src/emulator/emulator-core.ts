@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CloudStore } from './cloud-store.js';
+import { CloudStore, sha256File } from './cloud-store.js';
 import { FaultBook } from './faults.js';
 import { HttpError } from './http-error.js';
 import { RESET_REASON, SHUTDOWN_REASON } from './interruption.js';
 import { LocalDatabase } from './local-database.js';
+import { OperationJournal } from './operation-journal.js';
 import { OperationRegistry } from './operation-registry.js';
 import type { EmulatorState, ResolvedOptions } from './options.js';
 import { sampleAssets } from './sample-assets.js';
@@ -21,6 +22,7 @@ export class EmulatorCore {
   readonly registry: OperationRegistry;
   readonly faults = new FaultBook();
   readonly localDir: string;
+  readonly journal: OperationJournal;
   /** Set by close(); late work (a delayed request) checks it instead of touching files. */
   closed = false;
 
@@ -32,29 +34,30 @@ export class EmulatorCore {
     this.localDir = path.join(dataDir, 'local');
     this.db = new LocalDatabase(path.join(this.localDir, 'pieces.db'));
     this.cloud = new CloudStore(path.join(dataDir, 'cloud'));
-    this.registry = new OperationRegistry({
-      db: this.db,
-      cloud: this.cloud,
-      localDir: this.localDir,
-      tickMs: options.tickMs,
-      deviceName: options.deviceName,
-      platform: options.platform,
-      state: () => this.state,
-    });
+    this.journal = new OperationJournal(path.join(dataDir, 'operations.json'));
+    this.registry = new OperationRegistry(
+      {
+        db: this.db,
+        cloud: this.cloud,
+        localDir: this.localDir,
+        tickMs: options.tickMs,
+        deviceName: options.deviceName,
+        platform: options.platform,
+        state: () => this.state,
+      },
+      this.journal,
+    );
   }
 
   private removeLeftovers(): void {
-    removeStagingLeftovers({
-      localDatabase: this.db.file,
-      cloudDirs: this.cloud.dirs,
-      journal: path.join(this.dataDir, 'operations.json'),
-    });
+    removeStagingLeftovers({ localDatabase: this.db.file, cloudDirs: this.cloud.dirs, journal: this.journal.file });
   }
 
   /**
    * Start-up after a clean stop or a crash: removes staging leftovers, opens the database
-   * (SQLite rolls a hot journal back), removes cloud objects no manifest names, then seeds
-   * an empty database.
+   * (SQLite rolls a hot journal back), removes cloud objects no manifest names, settles the
+   * operations the journal says were running, then seeds an empty database. In that order:
+   * settling a restoration hashes the live database, so it must come before any write.
    */
   init(): void {
     fs.mkdirSync(this.localDir, { recursive: true });
@@ -62,6 +65,11 @@ export class EmulatorCore {
     this.removeLeftovers();
     this.db.open();
     this.cloud.removeOrphanObjects();
+    let liveSha256: string | undefined;
+    this.registry.recover({
+      backupCommitted: (id) => this.cloud.get(id) !== undefined,
+      liveDatabaseSha256: () => (liveSha256 ??= sha256File(this.db.file)),
+    });
     if (this.options.seed && this.db.count() === 0) this.db.upsert(sampleAssets());
   }
 

@@ -8,6 +8,7 @@ import { EmulatorCore } from './emulator-core.js';
 import { parseFaultSpec, type FaultSpec } from './faults.js';
 import { closeHttpServer, createHttpServer } from './http-server.js';
 import { SHUTDOWN_REASON } from './interruption.js';
+import type { OperationRecord } from './operation-journal.js';
 import { resolveOptions, validateStatePatch, type EmulatorOptions, type EmulatorState } from './options.js';
 import { WebSocketGateway } from './websocket.js';
 
@@ -36,6 +37,8 @@ export interface EmulatorAdmin {
   failOperation(kind: 'creation' | 'restoration', reason?: string): BackupStatus;
   /** Operations in progress right now. */
   operations(): { creations: BackupStatus[]; restorations: BackupStatus[] };
+  /** The operations journal, oldest first: every operation of this data dir with how it ended and why. */
+  journal(): readonly OperationRecord[];
   /**
    * Called the moment an operation becomes terminal on the server, before any client can
    * know: the reference point for detection-latency measurements.
@@ -74,6 +77,7 @@ function createAdmin(core: EmulatorCore): EmulatorAdmin {
     databasePath: () => core.db.file,
     readDatabaseBytes: () => core.db.readBytes(),
     operations: () => operationsOf(core),
+    journal: () => core.registry.history(),
     failOperation: (kind, reason = DEFAULT_FAILURE_REASON) => core.registry.failRunning(kind, reason).statusRecord(),
     onOperationEnded: (listener) =>
       core.registry.onChange((ended) => {

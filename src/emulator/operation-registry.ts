@@ -2,16 +2,23 @@ import type { BackupStatus } from '../models/index.js';
 import type { Manifest } from './cloud-store.js';
 import { startCreation } from './creation.js';
 import { HttpError } from './http-error.js';
+import { settleInterrupted, type CrashEvidence } from './interruption.js';
 import type { Operation } from './operation.js';
 import type { OperationEnv } from './operation-env.js';
+import type { OperationJournal, OperationRecord } from './operation-journal.js';
 import { startRestoration } from './restoration.js';
 
 /** `ended` is set on the change that made an operation terminal. */
 export type RegistryListener = (ended: Operation | undefined) => void;
 
+function statusOfRecord(record: OperationRecord): BackupStatus {
+  return { value: record.status, percentage: record.percentage, backup: record.backup };
+}
+
 /**
  * At most one creation and one restoration at a time (one local database); remembers every
- * operation of this run so finished ones still answer their status.
+ * operation of this run, and through the journal those of earlier runs, so finished ones
+ * still answer their status.
  */
 export class OperationRegistry {
   private readonly creations = new Map<string, Operation>();
@@ -22,7 +29,19 @@ export class OperationRegistry {
   private readonly listeners = new Set<RegistryListener>();
   private lastTimestamp = 0;
 
-  constructor(private readonly env: OperationEnv) {}
+  constructor(
+    private readonly env: OperationEnv,
+    private readonly journal: OperationJournal,
+  ) {}
+
+  /**
+   * Start-up: reads the journal and settles what the last run left unfinished (see
+   * interruption.ts). Call after the staging is cleaned and the database is open.
+   */
+  recover(evidence: CrashEvidence): OperationRecord[] {
+    this.journal.load();
+    return this.journal.recover((record) => settleInterrupted(record, evidence));
+  }
 
   onChange(listener: RegistryListener): () => void {
     this.listeners.add(listener);
@@ -39,11 +58,14 @@ export class OperationRegistry {
     }
   }
 
-  private track(operation: Operation): void {
+  /** Journals the start now and the end when it comes; subscribed first, so the journal is written before any stream hears. */
+  private track(operation: Operation, sha256?: string): void {
+    const seq = this.journal.begin(operation.kind, operation.backup, sha256);
     const onChange = () => {
       if (operation.terminal) {
         if (this.creationRunning === operation) this.creationRunning = undefined;
         if (this.restorationRunning === operation) this.restorationRunning = undefined;
+        this.journal.end(seq, { status: operation.value, percentage: operation.percentageDone, failure: operation.failure });
         this.notify(operation);
       } else {
         this.notify(undefined);
@@ -53,11 +75,12 @@ export class OperationRegistry {
     onChange();
   }
 
-  /** `<version>_<epoch ms>`, bumped past the last one and any existing backup. */
+  /** `<version>_<epoch ms>`, bumped past the last one and any id already known. */
   private nextId(): { id: string; timestamp: number } {
     let timestamp = Math.max(Date.now(), this.lastTimestamp + 1);
     const version = this.env.state().version;
-    while (this.creations.has(`${version}_${timestamp}`) || this.env.cloud.get(`${version}_${timestamp}`)) timestamp += 1;
+    const taken = (id: string) => this.creations.has(id) || this.journal.latest('creation', id) !== undefined || this.env.cloud.get(id) !== undefined;
+    while (taken(`${version}_${timestamp}`)) timestamp += 1;
     this.lastTimestamp = timestamp;
     return { id: `${version}_${timestamp}`, timestamp };
   }
@@ -81,7 +104,7 @@ export class OperationRegistry {
     const operation = startRestoration(this.env, manifest);
     this.restorations.set(manifest.backup.id, operation);
     this.restorationRunning = operation;
-    this.track(operation);
+    this.track(operation, manifest.sha256);
     return operation;
   }
 
@@ -101,12 +124,27 @@ export class OperationRegistry {
     return this.restorations.get(id);
   }
 
-  /** Creation status: this run's record, else COMPLETED for a backup in the cloud. */
+  /** Creation status: this run's operation, else the journal's record, else COMPLETED for a backup in the cloud. */
   creationStatus(id: string): BackupStatus | undefined {
     const operation = this.creations.get(id);
     if (operation) return operation.statusRecord();
+    const record = this.journal.latest('creation', id);
+    if (record) return statusOfRecord(record);
     const manifest = this.env.cloud.get(id);
     return manifest ? { value: 'COMPLETED', percentage: 100, backup: manifest.backup } : undefined;
+  }
+
+  /** Status of the latest restoration of `id`: this run's, else the journal's. */
+  restorationStatus(id: string): BackupStatus | undefined {
+    const operation = this.restorations.get(id);
+    if (operation) return operation.statusRecord();
+    const record = this.journal.latest('restoration', id);
+    return record ? statusOfRecord(record) : undefined;
+  }
+
+  /** Every journaled operation, oldest first (admin surface). */
+  history(): readonly OperationRecord[] {
+    return this.journal.list();
   }
 
   inProgress(): { creations: Operation[]; restorations: Operation[] } {
@@ -129,10 +167,11 @@ export class OperationRegistry {
     this.restorationRunning?.interrupt(reason);
   }
 
-  /** Interrupts what runs and forgets finished operations (reset). */
+  /** Interrupts what runs and forgets every operation, journal included (reset). */
   forget(reason: string): void {
     this.interruptAll(reason);
     this.creations.clear();
     this.restorations.clear();
+    this.journal.clear();
   }
 }

@@ -89,15 +89,17 @@ describe('staging leftovers', () => {
     expect(integrityOf(file)).toBe('ok');
   });
 
-  it('admin reset removes staging leftovers too', async () => {
+  it('admin reset removes staging leftovers too, and forgets the journal', async () => {
     const dataDir = tempDir();
     dirs.push(dataDir);
     const emulator = await start(dataDir);
     await createBackup(emulator.url);
+    expect(emulator.admin.journal()).toHaveLength(1);
     const planted = ['local/pieces.db.snapshot-9.0.0_5.tmp', 'local/pieces.db.snapshot-9.0.0_5.tmp-journal', 'operations.json.99.tmp'];
     for (const name of planted) fs.writeFileSync(path.join(dataDir, name), 'half written');
     await adminFetch(emulator.url, 'POST', 'reset');
     for (const name of planted) expect(fs.existsSync(path.join(dataDir, name)), name).toBe(false);
     expect(listFiles(path.join(dataDir, 'local'))).toEqual(['pieces.db']);
+    expect(emulator.admin.journal()).toEqual([]);
   });
 });

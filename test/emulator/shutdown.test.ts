@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleAsset, startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { sampleAsset, startEmulator, type Emulator, type OperationRecord } from '../../src/emulator/index.js';
 import {
   adminFetch,
   createBackup,
@@ -16,11 +17,12 @@ import {
 import { listFiles } from './data-dir.js';
 
 const SHUTDOWN = 'interrupted: Pieces OS is shutting down';
+const STOPPED = 'interrupted: Pieces OS stopped before the operation ended';
 const SLOW = 20_000;
 
 type Frame = { status?: string; backup?: { id: string } };
 
-describe('shutdown', () => {
+describe('shutdown and restart', () => {
   const started: Emulator[] = [];
   const dirs: string[] = [];
   afterEach(async () => {
@@ -84,6 +86,18 @@ describe('shutdown', () => {
     // Nothing staged is left; the database is the one from before the restore.
     expect(listFiles(path.join(dir, 'local'))).toEqual(['pieces.db']);
     expect(fs.readFileSync(path.join(dir, 'local', 'pieces.db')).equals(before)).toBe(true);
+
+    const restarted = await start(dir);
+    expect((await statusOf(restarted.url, 'creation', creationId)).value).toBe('FAILED');
+    expect((await statusOf(restarted.url, 'restoration', backupId)).value).toBe('FAILED');
+    const { records } = await adminFetch<{ records: OperationRecord[] }>(restarted.url, 'GET', 'operations/journal');
+    expect(records.map((record) => [record.kind, record.backup.id, record.status, record.failure])).toEqual([
+      ['creation', backupId, 'COMPLETED', undefined],
+      ['creation', creationId, 'FAILED', SHUTDOWN],
+      ['restoration', backupId, 'FAILED', SHUTDOWN],
+    ]);
+    const listed = (await (await fetch(`${restarted.url}/backups`)).json()) as { iterable: Array<{ id: string }> };
+    expect(listed.iterable.map((backup) => backup.id)).toEqual([backupId]);
   });
 
   it('a cancel accepted before the shutdown still ends CANCELED', async () => {
@@ -98,6 +112,8 @@ describe('shutdown', () => {
     await emulator.close();
     await read;
     expect(frames.at(-1)?.status).toBe('CANCELED');
+    const restarted = await start(dir);
+    expect((await statusOf(restarted.url, 'creation', id)).value).toBe('CANCELED');
   });
 
   it('admin reset interrupts a running operation: FAILED, "interrupted: the emulator was reset"', async () => {
@@ -109,5 +125,71 @@ describe('shutdown', () => {
     const answer = await blocking;
     expect(answer.status).toBe(500);
     expect(await answer.text()).toBe(`backup creation ${id} ended FAILED: interrupted: the emulator was reset\n`);
+    expect(emulator.admin.journal()).toEqual([]);
+  });
+
+  it('a restarted emulator answers the status of what ran before from the journal', async () => {
+    const dir = dataDir();
+    const emulator = await start(dir);
+    const restoredId = await createBackup(emulator.url);
+    expect((await fetch(`${emulator.url}/backup/${restoredId}/restore`, { method: 'POST' })).status).toBe(200);
+    emulator.admin.setState({ rateBytesPerSecond: SLOW });
+    expect((await fetch(`${emulator.url}/backup`, { method: 'POST' })).status).toBe(204);
+    const failedId = (await waitFor(() => emulator.admin.operations().creations[0], 'creation start')).backup.id;
+    emulator.admin.failOperation('creation', 'disk full');
+    await emulator.close();
+
+    const restarted = await start(dir);
+    expect(await statusOf(restarted.url, 'restoration', restoredId)).toMatchObject({ value: 'COMPLETED', percentage: 100 });
+    expect(await statusOf(restarted.url, 'creation', restoredId)).toMatchObject({ value: 'COMPLETED', percentage: 100 });
+    expect((await statusOf(restarted.url, 'creation', failedId)).value).toBe('FAILED');
+    expect(restarted.admin.journal().at(-1)).toMatchObject({ backup: { id: failedId }, failure: 'disk full' });
+    // A cancel of an operation of an earlier run: nothing is in progress.
+    expect((await fetch(`${restarted.url}/backup/${failedId}/creation/cancel`, { method: 'POST' })).status).toBe(500);
+    expect((await fetch(`${restarted.url}/backup/9.0.0_1/restoration/status`)).status).toBe(404);
+  });
+
+  it('start-up settles what a crash left unfinished: COMPLETED only where it truly completed', async () => {
+    const dir = dataDir();
+    const emulator = await start(dir);
+    const committed = await createBackup(emulator.url);
+    const other = await createBackup(emulator.url);
+    const backups = new Map(emulator.admin.journal().map((record) => [record.backup.id, record.backup]));
+    await emulator.close();
+    const live = createHash('sha256').update(fs.readFileSync(path.join(dir, 'local', 'pieces.db'))).digest('hex');
+    const lost = { ...backups.get(committed)!, id: '9.0.0_1', timestamp: '1' };
+    const unfinished = (seq: number, kind: 'creation' | 'restoration', backup: unknown, sha256?: string) => ({
+      seq,
+      kind,
+      backup,
+      status: 'IN-PROGRESS',
+      percentage: 40,
+      sha256,
+      startedAt: new Date().toISOString(),
+    });
+    // As a SIGKILL leaves it: started, never ended.
+    fs.writeFileSync(
+      path.join(dir, 'operations.json'),
+      JSON.stringify({
+        version: 1,
+        records: [
+          unfinished(1, 'creation', backups.get(committed)), // manifest written before the kill
+          unfinished(2, 'creation', lost), // killed mid-upload
+          unfinished(3, 'restoration', backups.get(committed), live), // killed after the rename
+          unfinished(4, 'restoration', backups.get(other), 'f'.repeat(64)), // killed before it
+        ],
+      }),
+    );
+
+    const restarted = await start(dir);
+    expect(await statusOf(restarted.url, 'creation', committed)).toMatchObject({ value: 'COMPLETED', percentage: 100 });
+    expect(await statusOf(restarted.url, 'creation', lost.id)).toMatchObject({ value: 'FAILED', percentage: 40 });
+    expect(await statusOf(restarted.url, 'restoration', committed)).toMatchObject({ value: 'COMPLETED', percentage: 100 });
+    expect(await statusOf(restarted.url, 'restoration', other)).toMatchObject({ value: 'FAILED', percentage: 40 });
+    expect(restarted.admin.journal().map((record) => record.failure)).toEqual([undefined, STOPPED, undefined, STOPPED]);
+    // The settled journal is on disk: a second restart reads the same answers.
+    await restarted.close();
+    const again = await start(dir);
+    expect((await statusOf(again.url, 'creation', lost.id)).value).toBe('FAILED');
   });
 });
