@@ -2,7 +2,7 @@ import { concat, defer, map, retry, throwError, timer, type Observable } from 'r
 import type { BackupClient } from '../api/backup-client.js';
 import { isTerminalStatus, type BackupStreamedProgress, type BackupsStreamedProgress } from '../models/index.js';
 import { fromFrameSource } from './from-frame-source.js';
-import { pollLoop } from './poll-loop.js';
+import { pollLoop, pollValues } from './poll-loop.js';
 import { resolvePolling, type ResolvedPolling } from './resolve-options.js';
 import { isRetryable, retryDelay, statusOf } from './retry-policy.js';
 import { isProtocolError } from '../api/errors/index.js';
@@ -106,7 +106,7 @@ function discoverByPolling(
       percentageOf: () => null,
     },
     policy,
-  );
+  ).pipe(pollValues(policy.onRetry));
 }
 
 /**

@@ -11,5 +11,6 @@ export type {
   OperationProgress,
   PollingOptions,
   ProgressTransport,
+  RetryNotice,
   StreamOptions,
 } from './types.js';

@@ -1,7 +1,9 @@
-import { Observable, timer, type Subscription } from 'rxjs';
+import { filter, map, Observable, pipe, tap, timer, type OperatorFunction, type Subscription } from 'rxjs';
+import { isProtocolError } from '../api/errors/index.js';
 import { addSample, nextPollDelay, type ProgressSample } from './adaptive-interval.js';
 import type { ResolvedPolling } from './resolve-options.js';
 import { isRetryable, retryDelay } from './retry-policy.js';
+import type { RetryNotice } from './types.js';
 
 /** One polled resource, as small functions (the strategy of a generic poller). */
 export interface PollStrategy<T> {
@@ -17,30 +19,53 @@ export interface PollStrategy<T> {
   isPending?(outcome: { value: T } | { error: unknown }): boolean;
 }
 
+/** What a poll loop observes: an answer, a failed attempt that will be retried, a recovery. */
+export type PollEvent<T> =
+  | { type: 'value'; value: T }
+  | { type: 'retrying'; notice: RetryNotice }
+  | { type: 'recovered' };
+
 /**
- * Polls until `isDone`: the first request at once, then adaptive waits; retryable errors
- * back off with full jitter (or Retry-After), every wait on `policy.scheduler`. The
- * in-flight request is aborted when the subscriber leaves.
+ * A read worth repeating: the transport's transient failures, and an answer that could not
+ * be read (malformed, truncated). One garbled answer proves nothing about the operation.
  */
-export function pollLoop<T>(strategy: PollStrategy<T>, policy: ResolvedPolling): Observable<T> {
+export function isTransientRead(error: unknown): boolean {
+  return isRetryable(error) || isProtocolError(error);
+}
+
+/**
+ * Polls until `isDone`: the first request at once, then adaptive waits; transient failures
+ * back off with full jitter (or Retry-After), each announced as a `retrying` event, every
+ * wait on `policy.scheduler`. It gives up with the last error after `maxConsecutiveErrors`
+ * retries or once the reads have failed for `outageTimeoutMs` (the last attempt is made at
+ * that bound). The in-flight request is aborted when the subscriber leaves.
+ */
+export function pollLoop<T>(strategy: PollStrategy<T>, policy: ResolvedPolling): Observable<PollEvent<T>> {
   const { scheduler } = policy;
-  return new Observable<T>((subscriber) => {
+  return new Observable<PollEvent<T>>((subscriber) => {
     let controller: AbortController | undefined;
     let wait: Subscription | undefined;
     let samples: ProgressSample[] = [];
     let consecutiveErrors = 0;
+    let outageStartedAt: number | undefined;
 
     const schedule = (ms: number) => {
       wait = timer(ms, scheduler).subscribe(poll);
     };
 
-    const onValue = (value: T) => {
+    const recover = () => {
+      if (outageStartedAt !== undefined) subscriber.next({ type: 'recovered' });
       consecutiveErrors = 0;
+      outageStartedAt = undefined;
+    };
+
+    const onValue = (value: T) => {
+      recover();
       if (strategy.isPending?.({ value })) {
         schedule(nextPollDelay([], policy));
         return;
       }
-      subscriber.next(value);
+      subscriber.next({ type: 'value', value });
       if (strategy.isDone(value)) {
         subscriber.complete();
         return;
@@ -50,24 +75,30 @@ export function pollLoop<T>(strategy: PollStrategy<T>, policy: ResolvedPolling):
       schedule(nextPollDelay(samples, policy));
     };
 
-    const onError = (error: unknown) => {
+    const onError = (error: unknown, startedAt: number) => {
       if (strategy.isPending?.({ error })) {
-        consecutiveErrors = 0;
+        recover();
         schedule(nextPollDelay([], policy));
         return;
       }
       consecutiveErrors += 1;
-      if (!isRetryable(error) || consecutiveErrors > policy.maxConsecutiveErrors) {
+      outageStartedAt ??= startedAt;
+      const now = scheduler.now();
+      const left = outageStartedAt + policy.outageTimeoutMs - now;
+      if (!isTransientRead(error) || consecutiveErrors > policy.maxConsecutiveErrors || left <= 0) {
         subscriber.error(error);
         return;
       }
       // note: after a gap the old rate says nothing about the present
       samples = [];
-      schedule(retryDelay(error, consecutiveErrors - 1, policy));
+      const delay = Math.min(retryDelay(error, consecutiveErrors - 1, policy), left);
+      subscriber.next({ type: 'retrying', notice: { attempt: consecutiveErrors, nextAttemptAt: now + delay, error } });
+      schedule(delay);
     };
 
     function poll() {
       const current = (controller = new AbortController());
+      const startedAt = scheduler.now();
       let request: Promise<T>;
       try {
         request = strategy.request(current.signal);
@@ -79,7 +110,7 @@ export function pollLoop<T>(strategy: PollStrategy<T>, policy: ResolvedPolling):
           if (!current.signal.aborted) onValue(value);
         },
         (error: unknown) => {
-          if (!current.signal.aborted) onError(error);
+          if (!current.signal.aborted) onError(error, startedAt);
         },
       );
     }
@@ -90,4 +121,16 @@ export function pollLoop<T>(strategy: PollStrategy<T>, policy: ResolvedPolling):
       controller?.abort();
     };
   });
+}
+
+/** The answers of a poll; its retry notices go to `onRetry` (null on recovery). */
+export function pollValues<T>(onRetry: ((notice: RetryNotice | null) => void) | undefined): OperatorFunction<PollEvent<T>, T> {
+  return pipe(
+    tap((event: PollEvent<T>) => {
+      if (event.type === 'retrying') onRetry?.(event.notice);
+      else if (event.type === 'recovered') onRetry?.(null);
+    }),
+    filter((event): event is { type: 'value'; value: T } => event.type === 'value'),
+    map((event) => event.value),
+  );
 }

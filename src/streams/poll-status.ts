@@ -1,7 +1,7 @@
-import { defer, finalize, ReplaySubject, share, type Observable } from 'rxjs';
+import { concat, defer, finalize, share, tap, type Observable } from 'rxjs';
 import type { BackupClient } from '../api/backup-client.js';
 import { isTerminalStatus, type BackupStatus } from '../models/index.js';
-import { pollLoop, type PollStrategy } from './poll-loop.js';
+import { pollLoop, pollValues, type PollEvent, type PollStrategy } from './poll-loop.js';
 import { resolvePolling, type ResolvedPolling } from './resolve-options.js';
 import { typedErrors } from './typed-errors.js';
 import type { OperationKind, PollingOptions } from './types.js';
@@ -24,7 +24,7 @@ export function statusStrategy(
   };
 }
 
-const polls = new WeakMap<BackupClient, Map<string, Observable<BackupStatus>>>();
+const polls = new WeakMap<BackupClient, Map<string, SharedPoll>>();
 const identities = new WeakMap<object, number>();
 let nextIdentity = 0;
 
@@ -36,7 +36,9 @@ const identityOf = (value: object): number => {
 
 function keyOf(kind: OperationKind, backupId: string, policy: ResolvedPolling): string {
   const { scheduler, random, minIntervalMs, maxIntervalMs, maxBackoffMs, backoffBaseMs, maxConsecutiveErrors } = policy;
+  // note: onRetry is per subscriber, so it is not part of the key
   return JSON.stringify([
+    policy.outageTimeoutMs,
     kind,
     backupId,
     identityOf(scheduler),
@@ -56,8 +58,10 @@ function keyOf(kind: OperationKind, backupId: string, policy: ResolvedPolling): 
  * Polls adapt to progress: the wait is half the estimated time left (from the rate between
  * the last two answers), bounded by `minIntervalMs`/`maxIntervalMs`; 1 s (bounded) while no
  * rate is known. Network errors, timeouts and 5xx back off with full jitter or the server's
- * Retry-After, each wait bounded by `maxBackoffMs`; after `maxConsecutiveErrors` retries, or
- * at once for 404/505/511/ProtocolError, it errors with the typed error.
+ * Retry-After, each wait bounded by `maxBackoffMs`, and so does an answer that cannot be read
+ * (malformed, truncated); each retry is told to `onRetry`. After `maxConsecutiveErrors`
+ * retries, once reads have failed for `outageTimeoutMs`, or at once for 404/505/511, it
+ * errors with the typed error.
  *
  * Concurrent subscribers with the same client, kind, id and options share one poll (a late
  * one gets the latest answer at once); the last unsubscribe aborts the request in flight.
@@ -80,21 +84,44 @@ export function pollStatus(
     let perClient = polls.get(client);
     if (!perClient) polls.set(client, (perClient = new Map()));
     const registry = perClient;
-    const existing = registry.get(key);
-    if (existing) return existing;
-    const shared: Observable<BackupStatus> = pollLoop(statusStrategy(client, kind, backupId), policy).pipe(
-      typedErrors(),
-      finalize(() => {
-        if (registry.get(key) === shared) registry.delete(key);
-      }),
-      share({
-        connector: () => new ReplaySubject<BackupStatus>(1),
-        resetOnRefCountZero: true,
-        resetOnComplete: true,
-        resetOnError: true,
-      }),
-    );
-    registry.set(key, shared);
-    return shared;
+    let poll = registry.get(key);
+    if (!poll) {
+      const created = createSharedPoll(client, kind, backupId, policy, () => {
+        if (registry.get(key) === created) registry.delete(key);
+      });
+      registry.set(key, (poll = created));
+    }
+    return poll.events().pipe(pollValues(policy.onRetry));
   });
+}
+
+interface SharedPoll {
+  /** The latest answer and the retry in progress first (for a late subscriber), then live. */
+  events(): Observable<PollEvent<BackupStatus>>;
+}
+
+function createSharedPoll(
+  client: BackupClient,
+  kind: OperationKind,
+  backupId: string,
+  policy: ResolvedPolling,
+  forget: () => void,
+): SharedPoll {
+  let latest: PollEvent<BackupStatus> | undefined;
+  let retrying: PollEvent<BackupStatus> | undefined;
+  const live = pollLoop(statusStrategy(client, kind, backupId), policy).pipe(
+    typedErrors(),
+    tap((event) => {
+      if (event.type === 'value') latest = event;
+      retrying = event.type === 'retrying' ? event : undefined;
+    }),
+    finalize(() => {
+      latest = retrying = undefined;
+      forget();
+    }),
+    share({ resetOnRefCountZero: true, resetOnComplete: true, resetOnError: true }),
+  );
+  return {
+    events: () => defer(() => concat([latest, retrying].filter((event) => event !== undefined), live)),
+  };
 }

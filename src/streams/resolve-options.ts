@@ -1,5 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import type { PollingOptions, StreamOptions } from './types.js';
+import type { PollingOptions, RetryNotice, StreamOptions } from './types.js';
 
 /** Polling options with every default filled in and the bounds made consistent. */
 export interface ResolvedPolling {
@@ -10,12 +10,18 @@ export interface ResolvedPolling {
   maxBackoffMs: number;
   backoffBaseMs: number;
   maxConsecutiveErrors: number;
+  outageTimeoutMs: number;
+  /** Per subscriber, never part of what a shared poll is keyed on. */
+  onRetry: ((notice: RetryNotice | null) => void) | undefined;
 }
 
 export interface ResolvedStream extends ResolvedPolling {
   stallTimeoutMs: number;
   recoverStream: boolean;
 }
+
+/** How long a status may stay unreadable before following gives up (see `PollingOptions`). */
+export const DEFAULT_OUTAGE_TIMEOUT_MS = 15_000;
 
 const nonNegative = (value: number | undefined, fallback: number): number =>
   value === undefined || !Number.isFinite(value) ? fallback : Math.max(0, value);
@@ -31,6 +37,8 @@ export function resolvePolling(options: PollingOptions = {}): ResolvedPolling {
     maxBackoffMs: nonNegative(options.maxBackoffMs, 30_000),
     backoffBaseMs: nonNegative(options.backoffBaseMs, 500),
     maxConsecutiveErrors: Math.floor(nonNegative(options.maxConsecutiveErrors, 8)),
+    outageTimeoutMs: nonNegative(options.outageTimeoutMs, DEFAULT_OUTAGE_TIMEOUT_MS),
+    onRetry: options.onRetry,
   };
 }
 
@@ -51,5 +59,16 @@ export function resolveStream(options: StreamOptions = {}): ResolvedStream {
 /** Back to the public option shape, for handing resolved options to another public function. */
 export function pollingOptionsOf(resolved: ResolvedPolling): PollingOptions {
   const { scheduler, random, minIntervalMs, maxIntervalMs, maxBackoffMs, backoffBaseMs, maxConsecutiveErrors } = resolved;
-  return { scheduler, random, minIntervalMs, maxIntervalMs, maxBackoffMs, backoffBaseMs, maxConsecutiveErrors };
+  const { outageTimeoutMs, onRetry } = resolved;
+  return {
+    scheduler,
+    random,
+    minIntervalMs,
+    maxIntervalMs,
+    maxBackoffMs,
+    backoffBaseMs,
+    maxConsecutiveErrors,
+    outageTimeoutMs,
+    ...(onRetry && { onRetry }),
+  };
 }

@@ -1,11 +1,25 @@
-import { concat, defer, EMPTY, map, switchMap, take, throwError, throwIfEmpty, type Observable } from 'rxjs';
+import {
+  catchError,
+  concat,
+  defer,
+  EMPTY,
+  map,
+  of,
+  switchMap,
+  take,
+  throwError,
+  throwIfEmpty,
+  type Observable,
+} from 'rxjs';
 import type { BackupClient } from '../api/backup-client.js';
 import { isTerminalStatus, type SeededBackup } from '../models/index.js';
 import { distinctProgress } from './distinct-progress.js';
 import { followOperation } from './follow-operation.js';
-import { followStream } from './follow-stream.js';
+import { discoverOperations } from './discover-operations.js';
+import { followStream, isStreamFailure } from './follow-stream.js';
+import { fromAbortable } from './from-abortable.js';
 import { fromFrameSource } from './from-frame-source.js';
-import { resolveStream, type ResolvedStream } from './resolve-options.js';
+import { pollingOptionsOf, resolveStream, type ResolvedStream } from './resolve-options.js';
 import { stallTimeout } from './stall-timeout.js';
 import { missingBackupId, streamEndedEarly, streamEndpoint, streamStalled } from './stream-errors.js';
 import { progressFromFrame } from './to-progress.js';
@@ -17,10 +31,61 @@ export interface StartCreationOptions extends StreamOptions {
   seed?: SeededBackup;
 }
 
+/**
+ * The start stream failed before its first frame, so the id was never learned, yet the
+ * daemon may have accepted the creation. One creation runs at a time: a creation running
+ * now is ours (or the one that would have refused ours), and is followed; with none
+ * running, a backup stamped at or after our request is ours, completed. Otherwise the
+ * stream's `error` stands (see docs/protocol.md, "A creation whose id was never learned").
+ */
+function findStartedCreation(
+  client: BackupClient,
+  requestedAt: number,
+  policy: ResolvedStream,
+  error: unknown,
+): Observable<OperationProgress> {
+  const running$ = discoverOperations(client, pollingOptionsOf(policy)).pipe(
+    take(1),
+    stallTimeout(policy, () => streamStalled(streamEndpoint(client.baseUrl, 'progress-websocket'), policy.stallTimeoutMs)),
+    map(({ creations }) => creations.find((progress) => !isTerminalStatus(progress.status))),
+    catchError(() => of(undefined)),
+  );
+  const completed$ = fromAbortable((signal) => client.list({ signal, retry: false })).pipe(
+    map(({ iterable }) =>
+      iterable
+        .filter((backup) => Number(backup.timestamp) >= requestedAt)
+        .sort((a, b) => Number(b.timestamp) - Number(a.timestamp))[0],
+    ),
+    catchError(() => of(undefined)),
+  );
+  return running$.pipe(
+    switchMap((running) => {
+      if (running) {
+        return concat(of(running), followOperation(client, 'creation', running.backupId, policy, { socket: policy.recoverStream }));
+      }
+      return completed$.pipe(
+        switchMap((backup) => {
+          if (!backup) return throwError(() => error);
+          return of<OperationProgress>({
+            kind: 'creation',
+            backupId: backup.id,
+            backup,
+            status: 'COMPLETED',
+            percentage: 100,
+            transport: 'polling',
+            at: policy.scheduler.now(),
+          });
+        }),
+      );
+    }),
+  );
+}
+
 // Polling still needs the id: read the first frame of a streamed creation (it carries the
 // Backup, see docs/protocol.md), drop the stream (that never cancels) and poll its status.
 function createThenPoll(client: BackupClient, seed: SeededBackup | undefined, policy: ResolvedStream) {
   const endpoint = streamEndpoint(client.baseUrl, 'create-ndjson');
+  const requestedAt = Date.now();
   return fromFrameSource(client.createStreamedFrames(seed)).pipe(
     stallTimeout(policy, () => streamStalled(endpoint, policy.stallTimeoutMs)),
     take(1),
@@ -29,6 +94,9 @@ function createThenPoll(client: BackupClient, seed: SeededBackup | undefined, po
       if (!frame.backup) throw missingBackupId(endpoint);
       return progressFromFrame('creation', frame, { backupId: frame.backup.id }, 'ndjson', policy.scheduler.now());
     }),
+    catchError((error: unknown) =>
+      isStreamFailure(error) ? findStartedCreation(client, requestedAt, policy, error) : throwError(() => error),
+    ),
     switchMap((first) =>
       concat(
         [first],
@@ -50,7 +118,9 @@ function createThenPoll(client: BackupClient, seed: SeededBackup | undefined, po
  * - `polling`: the first NDJSON frame gives the id (emitted with `transport: 'ndjson'`),
  *   then status polling.
  *
- * A failure before the first frame errors: the id is not known, so nothing can be followed.
+ * A stream failure before the first frame (a drop, a stall, a malformed frame) looks for the
+ * creation the daemon may have accepted anyway (see `findStartedCreation`) and errors only
+ * when there is none.
  * Start errors (409 another creation runs, 505, 511) always error. Emits only visible
  * changes (see `distinctProgress`) and completes right after the terminal observation.
  * Unsubscribing closes the stream or stops polling; it never cancels the creation.
@@ -68,6 +138,8 @@ export function startCreation(client: BackupClient, options: StartCreationOption
     const policy = resolveStream(options);
     const { transport, seed } = options;
     if (transport === 'polling') return createThenPoll(client, seed, policy);
+    // the daemon's clock: ids and timestamps are stamped on the same machine
+    const requestedAt = Date.now();
     return followStream(
       {
         kind: 'creation',
@@ -76,7 +148,7 @@ export function startCreation(client: BackupClient, options: StartCreationOption
         open: () => (transport === 'websocket' ? client.createWebSocket(seed) : client.createStreamedFrames(seed)),
         fallback: (backupId) =>
           followOperation(client, 'creation', backupId, policy, { socket: policy.recoverStream }),
-        beforeFirstFrame: (error) => throwError(() => error),
+        beforeFirstFrame: (error) => findStartedCreation(client, requestedAt, policy, error),
       },
       policy,
     );

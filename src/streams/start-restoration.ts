@@ -14,12 +14,13 @@ import {
   type Observable,
 } from 'rxjs';
 import type { BackupClient } from '../api/backup-client.js';
+import { isProtocolError } from '../api/errors/index.js';
 import { isTerminalStatus, type Backup } from '../models/index.js';
 import { distinctProgress } from './distinct-progress.js';
 import { followOperation } from './follow-operation.js';
 import { followStream } from './follow-stream.js';
 import { fromAbortable } from './from-abortable.js';
-import { pollLoop } from './poll-loop.js';
+import { pollLoop, pollValues } from './poll-loop.js';
 import { statusStrategy } from './poll-status.js';
 import { resolveStream, type ResolvedStream } from './resolve-options.js';
 import { isConnectionFailure, statusOf } from './retry-policy.js';
@@ -34,22 +35,47 @@ export interface StartRestorationOptions extends StreamOptions {
 }
 
 /**
- * `restoration/status` answers for the LATEST restoration of a backup, which may be an
- * earlier one until ours is registered. Before we have seen ours running, a terminal
- * answer proves nothing: follow only if the status shows one running now, else `error`.
+ * What `restoration/status` said of `backupId` just before our request: `null` for 404 (it
+ * was never restored), `undefined` when it could not be read. The status endpoint answers
+ * for the LATEST restoration of a backup, which is an earlier one until ours is registered:
+ * see docs/protocol.md, "Which restoration a status is about".
  */
-function followIfRunning(
+type Baseline = { status: OperationProgress | null } | undefined;
+
+function readBaseline(client: BackupClient, backupId: string, policy: ResolvedStream): Observable<Baseline> {
+  // note: bounded, so a status endpoint that hangs delays the start by at most the stall timeout
+  const timeout = Number.isFinite(policy.stallTimeoutMs) ? policy.stallTimeoutMs : 10_000;
+  return fromAbortable((signal) => client.restorationStatus(backupId, { signal, timeout, retry: false })).pipe(
+    map((status): Baseline => ({ status: progressFromStatus('restoration', backupId, status, policy.scheduler.now()) })),
+    catchError((error: unknown) => of<Baseline>(statusOf(error) === 404 ? { status: null } : undefined)),
+  );
+}
+
+/** A status record is provably ours when it differs from the one before our request. */
+function differsFromBaseline(progress: OperationProgress, baseline: Baseline): boolean {
+  if (baseline === undefined) return false;
+  if (baseline.status === null) return true;
+  return progress.status !== baseline.status.status || progress.percentage !== baseline.status.percentage;
+}
+
+/**
+ * Our request failed in a way that does not say whether the restoration ran. Follow the
+ * status if it shows a restoration running (ours, or the one that blocks ours) or a
+ * terminal record `isOurs` accepts; any other terminal record is an earlier restoration's,
+ * so the request's own `error` is the answer.
+ */
+function followIfOurs(
   client: BackupClient,
   backupId: string,
   policy: ResolvedStream,
   error: unknown,
-  trustTerminal: (status: string) => boolean,
+  isOurs: (progress: OperationProgress) => boolean,
 ): Observable<OperationProgress> {
   return followOperation(client, 'restoration', backupId, policy, { socket: false }).pipe(
     // 404: never restored, so ours never started
     catchError((pollError: unknown) => throwError(() => (statusOf(pollError) === 404 ? error : pollError))),
     map((progress, index) => {
-      if (index === 0 && isTerminalStatus(progress.status) && !trustTerminal(progress.status)) throw error;
+      if (index === 0 && isTerminalStatus(progress.status) && !isOurs(progress)) throw error;
       return progress;
     }),
   );
@@ -62,9 +88,11 @@ function restoreByPolling(
   backupId: string,
   backup: Backup | undefined,
   policy: ResolvedStream,
+  baseline: Baseline,
 ): Observable<OperationProgress> {
   return defer(() => {
     let confirmed = false;
+    const isOurs = (progress: OperationProgress) => confirmed || differsFromBaseline(progress, baseline);
     const settled$ = fromAbortable((signal) => client.restore(backupId, backup, { signal, timeout: false })).pipe(
       materialize(),
       take(1),
@@ -74,12 +102,16 @@ function restoreByPolling(
       statusStrategy(client, 'restoration', backupId, (outcome) => {
         if ('value' in outcome) {
           if (!isTerminalStatus(outcome.value.value)) return !(confirmed = true);
-          return !confirmed;
+          const progress = progressFromStatus('restoration', backupId, outcome.value, policy.scheduler.now());
+          return !isOurs(progress);
         }
         return !confirmed && statusOf(outcome.error) === 404;
       }),
       policy,
-    ).pipe(map((status) => progressFromStatus('restoration', backupId, status, policy.scheduler.now())));
+    ).pipe(
+      pollValues(policy.onRetry),
+      map((status) => progressFromStatus('restoration', backupId, status, policy.scheduler.now())),
+    );
 
     const outcome$ = settled$.pipe(
       switchMap((notification): Observable<OperationProgress> => {
@@ -96,13 +128,13 @@ function restoreByPolling(
           } satisfies OperationProgress);
         }
         const error: unknown = notification.kind === 'E' ? notification.error : undefined;
-        // 500: it ran and failed or was canceled; the status says which (never COMPLETED)
+        // 500: it ran and failed or was canceled (never COMPLETED), or it never started
         if (statusOf(error) === 500) {
-          return followIfRunning(client, backupId, policy, error, (status) => status !== 'COMPLETED');
+          return followIfOurs(client, backupId, policy, error, (p) => p.status !== 'COMPLETED' && isOurs(p));
         }
-        // the connection went, not the restoration: trust the status once we saw ours run
-        if (isConnectionFailure(error)) {
-          return followIfRunning(client, backupId, policy, error, () => confirmed);
+        // the connection went, or the answer could not be read: not the restoration
+        if (isConnectionFailure(error) || isProtocolError(error)) {
+          return followIfOurs(client, backupId, policy, error, isOurs);
         }
         return throwError(() => error);
       }),
@@ -119,9 +151,15 @@ function restoreByPolling(
  * - `websocket` / `ndjson`: progress frames as they come; a stall, drop, malformed frame or
  *   early end falls back to status polling (and, with `recoverStream`, back to the
  *   observe-only progress WebSocket once it lists the restoration). Before the first frame
- *   it falls back only if the status shows a restoration of `backupId` running.
+ *   it follows the status only if it shows a restoration of `backupId` running, or a
+ *   record that differs from the one read just before the request (so it is ours).
  * - `polling`: the blocking restore POST stays in flight while its status is polled; its
- *   200 completes, its 500 ends with the FAILED/CANCELED the status reports.
+ *   200 completes, its 500 ends with the FAILED/CANCELED the status reports for OUR
+ *   restoration (an earlier one's record is never taken for ours: the 500 itself is the
+ *   answer then); a dropped connection or an unreadable answer is settled by the status.
+ *
+ * Every start first reads `restoration/status` once (the baseline that tells our record
+ * from an earlier restoration's).
  *
  * Start errors (404 unknown backup, 409 a restoration runs, 505, 511) error at once. Emits
  * only visible changes and completes right after the terminal observation. Unsubscribing
@@ -141,22 +179,39 @@ export function startRestoration(
   return defer(() => {
     const policy = resolveStream(options);
     const { transport, backup } = options;
-    if (transport === 'polling') return restoreByPolling(client, backupId, backup, policy);
-    return followStream(
-      {
-        kind: 'restoration',
-        transport,
-        backupId,
-        ...(backup && { backup }),
-        endpoint: streamEndpoint(client.baseUrl, transport === 'websocket' ? 'restore-websocket' : 'restore-ndjson', backupId),
-        open: () =>
-          transport === 'websocket'
-            ? client.restoreWebSocket(backupId, backup)
-            : client.restoreStreamedFrames(backupId, backup),
-        fallback: (id) => followOperation(client, 'restoration', id, policy, { socket: policy.recoverStream }),
-        beforeFirstFrame: (error) => followIfRunning(client, backupId, policy, error, () => false),
-      },
-      policy,
+    return readBaseline(client, backupId, policy).pipe(
+      switchMap((baseline) =>
+        transport === 'polling'
+          ? restoreByPolling(client, backupId, backup, policy, baseline)
+          : restoreByStream(client, backupId, backup, transport, policy, baseline),
+      ),
     );
   }).pipe(distinctProgress(), typedErrors());
+}
+
+function restoreByStream(
+  client: BackupClient,
+  backupId: string,
+  backup: Backup | undefined,
+  transport: 'websocket' | 'ndjson',
+  policy: ResolvedStream,
+  baseline: Baseline,
+): Observable<OperationProgress> {
+  return followStream(
+    {
+      kind: 'restoration',
+      transport,
+      backupId,
+      ...(backup && { backup }),
+      endpoint: streamEndpoint(client.baseUrl, transport === 'websocket' ? 'restore-websocket' : 'restore-ndjson', backupId),
+      open: () =>
+        transport === 'websocket'
+          ? client.restoreWebSocket(backupId, backup)
+          : client.restoreStreamedFrames(backupId, backup),
+      fallback: (id) => followOperation(client, 'restoration', id, policy, { socket: policy.recoverStream }),
+      beforeFirstFrame: (error) =>
+        followIfOurs(client, backupId, policy, error, (progress) => differsFromBaseline(progress, baseline)),
+    },
+    policy,
+  );
 }

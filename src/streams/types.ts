@@ -49,6 +49,28 @@ export interface PollingOptions extends Clock {
    * `0` never retries. Default 8.
    */
   maxConsecutiveErrors?: number;
+  /**
+   * How long the status may stay unreadable (every request failing: refused, timed out,
+   * 5xx, a malformed or truncated answer) before following gives up with the last error.
+   * Measured from the start of the first failed request; the last attempt is made at the
+   * bound, so giving up takes at most this plus one request timeout. Default 15_000.
+   */
+  outageTimeoutMs?: number;
+  /**
+   * Told when a status read failed and another attempt is scheduled (`notice`), and with
+   * `null` once a read succeeds again: what a UI needs to say "reconnecting".
+   */
+  onRetry?: (notice: RetryNotice | null) => void;
+}
+
+/** A failed status read that will be retried. */
+export interface RetryNotice {
+  /** 1 for the first retry after a success, then 2, 3, ... */
+  attempt: number;
+  /** When the next attempt starts, on the scheduler's clock (`scheduler.now()`). */
+  nextAttemptAt: number;
+  /** The typed error of the failed attempt. */
+  error: unknown;
 }
 
 export interface StreamOptions extends PollingOptions {

@@ -68,11 +68,18 @@ export class FakeClient implements BackupClient {
   readonly calls: FakeCall[] = [];
   readonly sources: FakeFrameSource<unknown>[] = [];
   readonly responders = new Map<string, Responder>();
+  private readonly firstAnswers = new Map<string, unknown[]>();
 
   constructor(private readonly now: () => number = () => 0) {}
 
   respond(method: string, responder: Responder): this {
     this.responders.set(method, responder);
+    return this;
+  }
+
+  /** Answers the next call of `method` with `answer` (an Error rejects), before any responder. */
+  answerNext(method: string, answer: unknown): this {
+    this.firstAnswers.set(method, [...(this.firstAnswers.get(method) ?? []), answer]);
     return this;
   }
 
@@ -110,6 +117,13 @@ export class FakeClient implements BackupClient {
       };
       options?.signal?.addEventListener('abort', () => call.reject(new Error('aborted')));
       this.calls.push(call);
+      const queued = this.firstAnswers.get(method);
+      if (queued && queued.length > 0) {
+        const answer = queued.shift();
+        if (answer instanceof Error) call.reject(answer);
+        else call.resolve(answer);
+        return;
+      }
       const responder = this.responders.get(method);
       if (!responder) return;
       try {

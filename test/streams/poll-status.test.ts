@@ -3,12 +3,13 @@ import {
   AuthenticationRequiredError,
   NetworkError,
   NotFoundError,
+  ProtocolError,
   ServerError,
   TimeoutError,
   UpdateRequiredError,
 } from '../../src/api/errors/index.js';
 import type { BackupStatus } from '../../src/models/index.js';
-import { pollStatus } from '../../src/streams/index.js';
+import { pollStatus, type RetryNotice } from '../../src/streams/index.js';
 import { FakeClient, VirtualClock, seededRandom, statusOf } from './fake-client.js';
 
 const ID = '9.0.0_1000';
@@ -175,6 +176,72 @@ describe('pollStatus', () => {
     await clock.advance(120_000);
     expect(recorder.error).toBe(failure);
     expect(client.callsOf('creationStatus')).toHaveLength(4);
+  });
+
+  it('retries an answer that cannot be read: one garbled status proves nothing (defect 2 of #6)', async () => {
+    const clock = new VirtualClock();
+    const client = new FakeClient(() => clock.now()).respond(
+      'creationStatus',
+      script([
+        statusOf(ID, 'IN-PROGRESS', 10),
+        new ProtocolError({ message: 'malformed status', url: where.url }),
+        new ProtocolError({ message: 'truncated JSON', url: where.url }),
+        statusOf(ID, 'COMPLETED', 100),
+      ]),
+    );
+    const { recorder } = record(pollStatus(client, 'creation', ID, { scheduler: clock.scheduler, random: () => 0.5 }));
+    await clock.advance(30_000);
+    expect(recorder.error).toBeUndefined();
+    expect(recorder.values.map((s) => s.value)).toEqual(['IN-PROGRESS', 'COMPLETED']);
+  });
+
+  it('gives up once reads have failed for outageTimeoutMs, making the last attempt at that bound (defect 5 of #6)', async () => {
+    const clock = new VirtualClock();
+    const failure = new ServerError({ ...where, status: 503 });
+    const client = new FakeClient(() => clock.now()).respond('creationStatus', () => {
+      throw failure;
+    });
+    const options = { scheduler: clock.scheduler, random: () => 1, maxConsecutiveErrors: 1_000, outageTimeoutMs: 10_000 };
+    const { recorder } = record(pollStatus(client, 'creation', ID, options));
+    await clock.advance(9_999);
+    expect(recorder.error).toBeUndefined();
+    await clock.advance(1);
+    expect(recorder.error).toBe(failure);
+    expect(client.callsOf('creationStatus').at(-1)!.at).toBe(10_000);
+    // full jitter at random() = 1: 0, 500, 1500, 3500, 7500, then the bound
+    expect(client.callsOf('creationStatus').map((call) => call.at)).toEqual([0, 500, 1_500, 3_500, 7_500, 10_000]);
+  });
+
+  it('tells onRetry each retry and null on recovery; a late subscriber learns of the retry in progress', async () => {
+    const clock = new VirtualClock();
+    const client = new FakeClient(() => clock.now()).respond(
+      'creationStatus',
+      script([
+        new NetworkError(where),
+        new NetworkError(where),
+        statusOf(ID, 'IN-PROGRESS', 10),
+        statusOf(ID, 'COMPLETED', 100),
+      ]),
+    );
+    const notices: Array<{ attempt: number; nextAttemptAt: number; error: string } | null> = [];
+    const onRetry = (notice: RetryNotice | null) =>
+      notices.push(notice && { attempt: notice.attempt, nextAttemptAt: notice.nextAttemptAt, error: (notice.error as Error).name });
+    const options = { scheduler: clock.scheduler, random: () => 1 };
+    record(pollStatus(client, 'creation', ID, { ...options, onRetry }));
+    await clock.settle();
+    expect(notices).toEqual([{ attempt: 1, nextAttemptAt: 500, error: 'NetworkError' }]);
+
+    const late: Array<RetryNotice | null> = [];
+    record(pollStatus(client, 'creation', ID, { ...options, onRetry: (notice) => late.push(notice) }));
+    expect(late.map((notice) => notice?.attempt)).toEqual([1]);
+
+    await clock.advance(10_000);
+    expect(notices).toEqual([
+      { attempt: 1, nextAttemptAt: 500, error: 'NetworkError' },
+      { attempt: 2, nextAttemptAt: 1_500, error: 'NetworkError' },
+      null,
+    ]);
+    expect(late.map((notice) => notice?.attempt ?? null)).toEqual([1, 2, null]);
   });
 
   it('errors at once on 404, 505, 511 (never retried)', async () => {

@@ -135,27 +135,58 @@ describe('startCreation over a stream', () => {
       await clock.advance(30_000);
       expect(seen.error).toBe(failure);
       expect(client.calls).toHaveLength(0);
-      expect(client.sourcesOf('progressWebSocket')).toHaveLength(0);
+      expect(client.sourcesOf<BackupsStreamedProgress>('progressWebSocket')).toHaveLength(0);
     }
   });
 
-  it('errors when the stream fails before its first frame: no id, nothing to follow', async () => {
+  it('errors when the stream fails before its first frame and the daemon shows no creation of ours', async () => {
     const clock = new VirtualClock();
-    const client = new FakeClient(() => clock.now());
+    const client = new FakeClient(() => clock.now()).respond('list', () => ({ iterable: [backupOf('9.0.0_1000')] }));
+    const nothingRunning: BackupsStreamedProgress = { backups: [], restorations: [] };
     const dropped = run(client, clock, { transport: 'websocket' });
     const drop = new NetworkError(ws);
     client.sourcesOf('createWebSocket')[0]!.fail(drop);
+    client.sourcesOf<BackupsStreamedProgress>('progressWebSocket')[0]!.emit(nothingRunning);
+    await clock.settle();
     expect(dropped.seen.error).toBe(drop);
 
     const stalled = run(client, clock, { transport: 'websocket', stallTimeoutMs: 3_000 });
     await clock.advance(3_000);
-    expect((stalled.seen.error as Error).name).toBe('TimeoutError');
     expect(client.sourcesOf('createWebSocket')[1]!.isOpen).toBe(false);
+    client.sourcesOf<BackupsStreamedProgress>('progressWebSocket')[1]!.emit(nothingRunning);
+    await clock.settle();
+    expect((stalled.seen.error as Error).name).toBe('TimeoutError');
 
     const anonymous = run(client, clock, { transport: 'websocket' });
     client.sourcesOf('createWebSocket')[2]!.emit(frameOf(undefined, 'INITIALIZED', 0));
+    client.sourcesOf<BackupsStreamedProgress>('progressWebSocket')[2]!.emit(nothingRunning);
+    await clock.settle();
     expect((anonymous.seen.error as Error).name).toBe('ProtocolError');
-    expect(client.calls).toHaveLength(0);
+    // asked the daemon each time; started nothing else
+    expect(client.calls.map((call) => call.method)).toEqual(['list', 'list', 'list']);
+  });
+
+  it('before its first frame, follows the creation the daemon accepted anyway (defect 2 of #6)', async () => {
+    const clock = new VirtualClock();
+    const client = new FakeClient(() => clock.now()).respond('creationStatus', () => statusOf(ID, 'COMPLETED', 100));
+    const running = run(client, clock, { transport: 'websocket', recoverStream: false });
+    client.sourcesOf('createWebSocket')[0]!.fail(new NetworkError(ws));
+    client.sourcesOf<BackupsStreamedProgress>('progressWebSocket')[0]!.emit({ backups: [frameOf(ID, 'IN-PROGRESS', 20)], restorations: [] });
+    await clock.advance(5_000);
+    expect(summary(running.seen.values)).toEqual(['IN-PROGRESS 20 websocket', 'COMPLETED 100 polling']);
+    expect(running.seen.values.every((p) => p.backupId === ID)).toBe(true);
+    expect(running.seen.completed).toBe(true);
+
+    // it completed before we looked: the backup stamped after our request is ours
+    const later = { ...backupOf('9.0.0_1'), id: 'later', timestamp: String(Date.now() + 60_000) };
+    const other = new FakeClient(() => clock.now()).respond('list', () => ({ iterable: [backupOf('9.0.0_1000'), later] }));
+    const completed = run(other, clock, { transport: 'ndjson' });
+    other.sourcesOf('createStreamedFrames')[0]!.fail(new NetworkError(ws));
+    other.sourcesOf<BackupsStreamedProgress>('progressWebSocket')[0]!.emit({ backups: [], restorations: [] });
+    await clock.settle();
+    expect(summary(completed.seen.values)).toEqual(['COMPLETED 100 polling']);
+    expect(completed.seen.values[0]!.backupId).toBe('later');
+    expect(completed.seen.completed).toBe(true);
   });
 
   it('with recoverStream, switches back to the progress WebSocket once it lists the creation', async () => {
@@ -225,7 +256,7 @@ describe('startCreation over a stream', () => {
     await clock.advance(10_000);
     expect(summary(seen.values)).toEqual(['INITIALIZED 0 ndjson', 'IN-PROGRESS 10 polling', 'COMPLETED 100 polling']);
     expect(seen.completed).toBe(true);
-    expect(client.sourcesOf('progressWebSocket')).toHaveLength(0);
+    expect(client.sourcesOf<BackupsStreamedProgress>('progressWebSocket')).toHaveLength(0);
   });
 
   it('closes every stream and stops polling on unsubscribe', async () => {

@@ -4,6 +4,7 @@ import {
   ConflictError,
   NetworkError,
   NotFoundError,
+  ProtocolError,
   ServerError,
 } from '../../src/api/errors/index.js';
 import type { BackupStatus } from '../../src/models/index.js';
@@ -13,13 +14,24 @@ import { FakeClient, VirtualClock, backupOf, frameOf, statusOf } from './fake-cl
 const ID = '9.0.0_3000';
 const post = { method: 'POST', url: `http://fake.invalid/backup/${ID}/restore` };
 
-function run(client: FakeClient, clock: VirtualClock, options: Parameters<typeof startRestoration>[2]) {
+/**
+ * Every start first reads the status once: the record before our request (default: 404,
+ * never restored), which tells our restoration's record from an earlier one's.
+ */
+async function run(
+  client: FakeClient,
+  clock: VirtualClock,
+  options: Parameters<typeof startRestoration>[2],
+  baseline: BackupStatus | Error = new NotFoundError(post),
+) {
+  client.answerNext('restorationStatus', baseline);
   const seen = { values: [] as OperationProgress[], error: undefined as unknown, completed: false };
   const subscription = startRestoration(client, ID, { scheduler: clock.scheduler, random: () => 0.5, ...options }).subscribe({
     next: (value) => seen.values.push(value),
     error: (error: unknown) => (seen.error = error),
     complete: () => (seen.completed = true),
   });
+  await clock.settle();
   return { seen, subscription };
 }
 
@@ -38,7 +50,7 @@ describe('startRestoration over a stream', () => {
   it('follows WebSocket frames of the given backup to the end', async () => {
     const clock = new VirtualClock();
     const client = new FakeClient(() => clock.now());
-    const { seen } = run(client, clock, { transport: 'websocket', backup: backupOf(ID) });
+    const { seen } = await run(client, clock, { transport: 'websocket', backup: backupOf(ID) });
     const [source] = client.sourcesOf('restoreWebSocket');
     expect(source!.args[0]).toBe(ID);
     source!.emit({ status: 'INITIALIZED', percentage: 0 });
@@ -55,7 +67,7 @@ describe('startRestoration over a stream', () => {
       'restorationStatus',
       script([statusOf(ID, 'IN-PROGRESS', 55), statusOf(ID, 'COMPLETED', 100)]),
     );
-    const { seen } = run(client, clock, { transport: 'ndjson', recoverStream: false });
+    const { seen } = await run(client, clock, { transport: 'ndjson', recoverStream: false });
     const [source] = client.sourcesOf('restoreStreamedFrames');
     source!.emit(frameOf(ID, 'IN-PROGRESS', 50));
     source!.fail(new NetworkError(post));
@@ -70,18 +82,18 @@ describe('startRestoration over a stream', () => {
       'restorationStatus',
       script([statusOf(ID, 'IN-PROGRESS', 5), statusOf(ID, 'COMPLETED', 100)]),
     );
-    const follows = run(client, running, { transport: 'websocket', recoverStream: false });
+    const follows = await run(client, running, { transport: 'websocket', recoverStream: false });
     client.sourcesOf('restoreWebSocket')[0]!.fail(new NetworkError(post));
     await running.advance(10_000);
     expect(summary(follows.seen.values)).toEqual(['IN-PROGRESS 5 polling', 'COMPLETED 100 polling']);
     expect(follows.seen.completed).toBe(true);
 
-    // a terminal status may be an earlier restoration, a 404 says none ran: the drop is the answer
+    // the record from before our request is an earlier restoration's, a 404 says none ran: the drop is the answer
     for (const answer of [statusOf(ID, 'COMPLETED', 100), new NotFoundError(post)]) {
       const clock = new VirtualClock();
       const other = new FakeClient(() => clock.now()).respond('restorationStatus', script([answer]));
       const drop = new NetworkError(post);
-      const failed = run(other, clock, { transport: 'websocket' });
+      const failed = await run(other, clock, { transport: 'websocket' }, answer);
       other.sourcesOf('restoreWebSocket')[0]!.fail(drop);
       await clock.advance(10_000);
       expect(failed.seen.values).toEqual([]);
@@ -89,15 +101,27 @@ describe('startRestoration over a stream', () => {
     }
   });
 
+  it('before the first frame, trusts a terminal record that differs from the one before the request', async () => {
+    // the restoration completed before the stall timeout: its COMPLETED is ours (defect 2 of #6)
+    const clock = new VirtualClock();
+    const client = new FakeClient(() => clock.now()).respond('restorationStatus', () => statusOf(ID, 'COMPLETED', 100));
+    const { seen } = await run(client, clock, { transport: 'websocket', recoverStream: false }, statusOf(ID, 'CANCELED', 40));
+    client.sourcesOf('restoreWebSocket')[0]!.fail(new NetworkError(post));
+    await clock.advance(10_000);
+    expect(summary(seen.values)).toEqual(['COMPLETED 100 polling']);
+    expect(seen.completed).toBe(true);
+  });
+
   it('errors on start errors without polling', async () => {
     for (const failure of [new NotFoundError(post), new ConflictError(post), new AuthenticationRequiredError(post)]) {
       const clock = new VirtualClock();
       const client = new FakeClient(() => clock.now());
-      const { seen } = run(client, clock, { transport: 'ndjson' });
+      const { seen } = await run(client, clock, { transport: 'ndjson' });
       client.sourcesOf('restoreStreamedFrames')[0]!.fail(failure);
       await clock.advance(10_000);
       expect(seen.error).toBe(failure);
-      expect(client.calls).toHaveLength(0);
+      // only the baseline read before the request
+      expect(client.calls.map((call) => call.method)).toEqual(['restorationStatus']);
     }
   });
 });
@@ -108,14 +132,14 @@ describe('startRestoration over polling', () => {
     const client = new FakeClient(() => clock.now()).respond(
       'restorationStatus',
       script([
-        new NotFoundError(post),
         statusOf(ID, 'COMPLETED', 100), // the previous restoration, until ours registers
         statusOf(ID, 'INITIALIZED', 0),
         statusOf(ID, 'IN-PROGRESS', 50),
         statusOf(ID, 'COMPLETED', 100),
       ]),
     );
-    const { seen } = run(client, clock, { transport: 'polling', backup: backupOf(ID) });
+    const previous = statusOf(ID, 'COMPLETED', 100);
+    const { seen } = await run(client, clock, { transport: 'polling', backup: backupOf(ID) }, previous);
     const [restore] = client.callsOf('restore');
     expect(restore!.args).toEqual([ID, backupOf(ID)]);
     expect(restore!.timeout).toBe(false);
@@ -130,7 +154,7 @@ describe('startRestoration over polling', () => {
   it('completes from the POST answer when the restoration ended between polls', async () => {
     const clock = new VirtualClock();
     const client = new FakeClient(() => clock.now()).respond('restorationStatus', () => statusOf(ID, 'COMPLETED', 100));
-    const { seen } = run(client, clock, { transport: 'polling' });
+    const { seen } = await run(client, clock, { transport: 'polling' }, statusOf(ID, 'COMPLETED', 100));
     await clock.advance(3_000);
     expect(seen.values).toEqual([]);
     client.pending('restore')[0]!.resolve(backupOf(ID));
@@ -138,7 +162,8 @@ describe('startRestoration over polling', () => {
     expect(summary(seen.values)).toEqual(['COMPLETED 100 polling']);
     expect(seen.completed).toBe(true);
     await clock.advance(10_000);
-    expect(client.callsOf('restorationStatus')).toHaveLength(4);
+    // the baseline, then the polls until the POST answered: none after
+    expect(client.callsOf('restorationStatus')).toHaveLength(5);
   });
 
   it('on the POST\'s 500, reports the FAILED/CANCELED the status shows', async () => {
@@ -147,7 +172,7 @@ describe('startRestoration over polling', () => {
       'restorationStatus',
       script([statusOf(ID, 'IN-PROGRESS', 20), statusOf(ID, 'CANCELED', 20)]),
     );
-    const { seen } = run(client, clock, { transport: 'polling' });
+    const { seen } = await run(client, clock, { transport: 'polling' });
     await clock.settle();
     client.pending('restore')[0]!.reject(new ServerError({ ...post, status: 500, body: 'canceled' }));
     await clock.advance(100);
@@ -158,11 +183,40 @@ describe('startRestoration over polling', () => {
   it('surfaces the POST\'s 500 when the status cannot be this restoration\'s end', async () => {
     const clock = new VirtualClock();
     const client = new FakeClient(() => clock.now()).respond('restorationStatus', () => statusOf(ID, 'COMPLETED', 100));
-    const { seen } = run(client, clock, { transport: 'polling' });
+    const { seen } = await run(client, clock, { transport: 'polling' }, statusOf(ID, 'COMPLETED', 100));
     const failure = new ServerError({ ...post, status: 500, body: 'cloud download failed' });
     client.pending('restore')[0]!.reject(failure);
     await clock.advance(100);
     expect(seen.error).toBe(failure);
+  });
+
+  it('on a 500 that started nothing, never reports an earlier restoration\'s end as its own', async () => {
+    // defect 3 of #6: an earlier restore of this backup was cancelled; ours answered 500 at once
+    for (const earlier of [statusOf(ID, 'CANCELED', 43), statusOf(ID, 'FAILED', 12)]) {
+      const clock = new VirtualClock();
+      const client = new FakeClient(() => clock.now()).respond('restorationStatus', () => earlier);
+      const { seen } = await run(client, clock, { transport: 'polling' }, earlier);
+      const failure = new ServerError({ ...post, status: 500, body: 'injected' });
+      client.pending('restore')[0]!.reject(failure);
+      await clock.advance(5_000);
+      expect(seen.values).toEqual([]);
+      expect(seen.error).toBe(failure);
+    }
+  });
+
+  it('settles an unreadable POST answer by the status: ours completed', async () => {
+    // defect 2 of #6: the final body of the blocking POST was truncated
+    const clock = new VirtualClock();
+    const client = new FakeClient(() => clock.now()).respond(
+      'restorationStatus',
+      script([statusOf(ID, 'IN-PROGRESS', 30), statusOf(ID, 'COMPLETED', 100)]),
+    );
+    const { seen } = await run(client, clock, { transport: 'polling' });
+    await clock.settle();
+    client.pending('restore')[0]!.reject(new ProtocolError({ message: 'truncated JSON', url: post.url }));
+    await clock.advance(10_000);
+    expect(summary(seen.values)).toEqual(['IN-PROGRESS 30 polling', 'COMPLETED 100 polling']);
+    expect(seen.completed).toBe(true);
   });
 
   it('errors with the typed start error (409, 511, 404) of the POST', async () => {
@@ -171,7 +225,7 @@ describe('startRestoration over polling', () => {
       const client = new FakeClient(() => clock.now()).respond('restorationStatus', () => {
         throw new NotFoundError(post);
       });
-      const { seen } = run(client, clock, { transport: 'polling' });
+      const { seen } = await run(client, clock, { transport: 'polling' });
       await clock.advance(500);
       client.pending('restore')[0]!.reject(failure);
       await clock.advance(5_000);
@@ -186,7 +240,7 @@ describe('startRestoration over polling', () => {
       'restorationStatus',
       script([statusOf(ID, 'IN-PROGRESS', 10), statusOf(ID, 'IN-PROGRESS', 60), statusOf(ID, 'COMPLETED', 100)]),
     );
-    const { seen } = run(client, clock, { transport: 'polling' });
+    const { seen } = await run(client, clock, { transport: 'polling' });
     await clock.settle();
     client.pending('restore')[0]!.reject(new NetworkError(post));
     await clock.advance(10_000);
@@ -197,10 +251,10 @@ describe('startRestoration over polling', () => {
   it('aborts the POST and the poll on unsubscribe', async () => {
     const clock = new VirtualClock();
     const client = new FakeClient(() => clock.now());
-    const { subscription } = run(client, clock, { transport: 'polling' });
+    const { subscription } = await run(client, clock, { transport: 'polling' });
     await clock.settle();
     const [restore] = client.callsOf('restore');
-    const [poll] = client.callsOf('restorationStatus');
+    const poll = client.callsOf('restorationStatus').at(-1);
     subscription.unsubscribe();
     expect(restore!.signal!.aborted).toBe(true);
     expect(poll!.signal!.aborted).toBe(true);
