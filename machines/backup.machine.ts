@@ -15,7 +15,7 @@ import {
   type LifecycleActorOptions,
   type LifecycleOptions,
 } from './lifecycle-options.js';
-import type { ProgressEvent } from './operation-stream-logic.js';
+import type { ProgressEvent, RetryingEvent } from './operation-stream-logic.js';
 import { startLifecycleActor } from './start-lifecycle-actor.js';
 
 export interface BackupContext extends LifecycleContext {
@@ -31,6 +31,8 @@ export type BackupEvent =
   | { type: 'CANCEL' }
   | { type: 'RETRY' }
   | ProgressEvent
+  /** A status read failed and will be retried, or (notice null) works again. */
+  | RetryingEvent
   /** The progress stream failed (typed error from the streams layer). */
   | { type: 'xstate.error.actor.progress'; error: unknown };
 
@@ -87,6 +89,8 @@ export const backupMachine = backupSetup.createMachine({
   id: 'backup',
   context: () => ({ ...initialLifecycleContext(), seed: null }),
   initial: 'idle',
+  // from the progress child, in whichever state runs it: "reconnecting" is data, not a state
+  on: { RETRYING: { actions: 'recordRetry' } },
   states: {
     idle: {
       on: {
@@ -115,7 +119,8 @@ export const backupMachine = backupSetup.createMachine({
       on: {
         PROGRESS: { actions: 'recordProgress' },
         CANCEL: { target: 'cancelling', actions: 'requestCancel' },
-        'xstate.error.actor.progress': { target: 'failed', actions: 'recordError' },
+        // seen running: the daemon may finish it, so the outcome is unknown, not failed
+        'xstate.error.actor.progress': { target: 'failed', actions: 'recordUnknownOutcome' },
       },
     },
     // Cancel accepted is not canceled: progress is still followed until CANCELED (or
@@ -127,7 +132,7 @@ export const backupMachine = backupSetup.createMachine({
         src: 'cancel',
         input: ({ context }) => ({ backupId: context.backupId ?? '', deadline: context.cancelDeadline ?? 0 }),
         onDone: { actions: assign(({ context, event }) => applyCancelOutcome(context, event.output)) },
-        onError: { target: 'failed', actions: 'recordError' },
+        onError: { target: 'failed', actions: 'recordUnknownOutcome' },
       },
       always: [
         { guard: 'completed', target: 'done', actions: 'markTooLate' },
@@ -136,6 +141,8 @@ export const backupMachine = backupSetup.createMachine({
       ],
       on: {
         PROGRESS: { actions: 'recordProgress' },
+        // the cancel actor confirms by status: a lost progress stream changes nothing here
+        'xstate.error.actor.progress': { actions: 'forgetTransport' },
       },
     },
     done: {

@@ -3,6 +3,7 @@ import {
   AbortedError,
   isHttpError,
   isNetworkError,
+  isProtocolError,
   isServerError,
   isTimeoutError,
   type BackupClient,
@@ -20,9 +21,11 @@ export interface CancelInput {
   deadline: number;
 }
 
-// An outage, a timeout or a transient 5xx: asking again may work. Never 505/511 (their own
-// classes, not ServerError): the cancel endpoints do not check the cloud anyway.
-const isTransient = (error: unknown): boolean => isNetworkError(error) || isTimeoutError(error) || isServerError(error);
+// An outage, a timeout, a transient 5xx or an answer that could not be read: asking again
+// may work. Never 505/511 (their own classes, not ServerError): the cancel endpoints do not
+// check the cloud anyway.
+const isTransient = (error: unknown): boolean =>
+  isNetworkError(error) || isTimeoutError(error) || isServerError(error) || isProtocolError(error);
 
 /** Waits on the scheduler (virtual in tests); an abort rejects and cancels the wait. */
 function sleep(ms: number, scheduler: SchedulerLike, signal: AbortSignal): Promise<void> {

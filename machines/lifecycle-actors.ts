@@ -9,6 +9,7 @@ import {
   watchOperation,
   type OperationKind,
   type OperationProgress,
+  type RetryNotice,
 } from '../src/streams/index.js';
 import { cancelOperation, type CancelInput } from './cancel-operation.js';
 import { OperationLostError } from './errors/operation-lost-error.js';
@@ -51,24 +52,28 @@ function untilTerminal(source: Observable<OperationProgress>, url: string): Obse
  * lives only in these closures, never in machine context.
  */
 export function lifecycleActors(client: BackupClient, kind: OperationKind, options: ResolvedLifecycleOptions) {
-  const { stream, transport } = options;
-  const watch = (backupId: string) =>
-    watchOperation(client, kind, backupId, { ...stream, transport: transport === 'polling' ? 'polling' : 'websocket' });
+  const { transport } = options;
+  type OnRetry = (notice: RetryNotice | null) => void;
+  const watch = (backupId: string, onRetry: OnRetry) =>
+    watchOperation(client, kind, backupId, {
+      ...options.stream,
+      onRetry,
+      transport: transport === 'polling' ? 'polling' : 'websocket',
+    });
 
-  const start = (input: StartInput): Observable<OperationProgress> => {
-    if (kind === 'creation') {
-      return startCreation(client, { ...stream, transport, ...(input.seed && { seed: input.seed }) });
-    }
+  const start = (input: StartInput, onRetry: OnRetry): Observable<OperationProgress> => {
+    const stream = { ...options.stream, onRetry, transport };
+    if (kind === 'creation') return startCreation(client, { ...stream, ...(input.seed && { seed: input.seed }) });
     if (input.backupId === null) return throwError(() => new PiecesBackupError('a restoration needs a backup id'));
     const backup = input.backup;
-    return startRestoration(client, input.backupId, { ...stream, transport, ...(backup && { backup }) });
+    return startRestoration(client, input.backupId, { ...stream, ...(backup && { backup }) });
   };
 
   // A start restored from a snapshot already happened: follow what it started. Without an
   // id (the reload came before the first frame), find it among the operations in progress.
-  const resume = (input: StartInput, point: ResumePoint): Observable<OperationProgress> => {
-    if (point.backupId !== null) return watch(point.backupId);
-    return discoverOperations(client, stream).pipe(
+  const resume = (input: StartInput, point: ResumePoint, onRetry: OnRetry): Observable<OperationProgress> => {
+    if (point.backupId !== null) return watch(point.backupId, onRetry);
+    return discoverOperations(client, options.stream).pipe(
       take(1),
       switchMap(({ creations, restorations }) => {
         const found =
@@ -78,16 +83,18 @@ export function lifecycleActors(client: BackupClient, kind: OperationKind, optio
                 (progress) => progress.backupId === input.backupId && !isTerminalStatus(progress.status),
               );
         if (!found) return throwError(() => new OperationLostError({ kind, backupId: input.backupId }));
-        return concat(of(found), watch(found.backupId));
+        return concat(of(found), watch(found.backupId, onRetry));
       }),
     );
   };
 
   return {
-    start: fromOperationStream<StartInput>(({ input, resume: point }) =>
-      untilTerminal(point ? resume(input, point) : start(input), client.baseUrl),
+    start: fromOperationStream<StartInput>(({ input, resume: point, onRetry }) =>
+      untilTerminal(point ? resume(input, point, onRetry) : start(input, onRetry), client.baseUrl),
     ),
-    watch: fromOperationStream<WatchInput>(({ input }) => untilTerminal(watch(input.backupId), client.baseUrl)),
+    watch: fromOperationStream<WatchInput>(({ input, onRetry }) =>
+      untilTerminal(watch(input.backupId, onRetry), client.baseUrl),
+    ),
     cancel: fromPromise<CancelOutcome, CancelInput>(({ input, signal }) =>
       cancelOperation(client, kind, input, signal, options),
     ),

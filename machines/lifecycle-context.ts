@@ -1,7 +1,7 @@
 import { isTerminalStatus, type Backup, type BackupStatusValue } from '../src/models/index.js';
-import type { OperationProgress, ProgressTransport } from '../src/streams/index.js';
+import type { OperationProgress, ProgressTransport, RetryNotice } from '../src/streams/index.js';
 import { estimateEta, type RateSample } from './eta.js';
-import type { LifecycleError } from './lifecycle-error.js';
+import { toLifecycleError, type LifecycleError } from './lifecycle-error.js';
 
 /**
  * What both lifecycles know, as JSON-serialisable data only (no client, no Error
@@ -20,6 +20,12 @@ export interface LifecycleContext {
   /** The transport progress arrives on now (changes to 'polling' on a fallback). */
   transport: ProgressTransport | null;
   error: LifecycleError | null;
+  /**
+   * Set while the daemon's status cannot be read and another attempt is scheduled ("reconnecting"):
+   * the attempt count, when the next one starts (the clock's epoch ms), and what failed.
+   * Null again once an answer arrives. Bounded by `stream.outageTimeoutMs`.
+   */
+  retrying: LifecycleRetry | null;
   /** A cancel was asked for, but the operation completed first. */
   tooLateToCancel: boolean;
   /** CANCEL was received; while `starting` it waits for the id. */
@@ -34,6 +40,12 @@ export interface LifecycleContext {
   rate: RateSample | null;
 }
 
+export interface LifecycleRetry {
+  attempt: number;
+  nextAttemptAt: number;
+  error: LifecycleError;
+}
+
 export function initialLifecycleContext(): LifecycleContext {
   return {
     backupId: null,
@@ -43,6 +55,7 @@ export function initialLifecycleContext(): LifecycleContext {
     eta: null,
     transport: null,
     error: null,
+    retrying: null,
     tooLateToCancel: false,
     cancelRequested: false,
     cancelDeadline: null,
@@ -72,7 +85,15 @@ export function applyProgress(context: LifecycleContext, progress: OperationProg
     eta: isTerminalStatus(progress.status) ? null : eta,
     transport: progress.transport,
     rate: sample,
+    retrying: null,
   };
+}
+
+/** A failed status read that will be retried (or null: reads work again), as context. */
+export function applyRetry(notice: RetryNotice | null): Pick<LifecycleContext, 'retrying'> {
+  if (notice === null) return { retrying: null };
+  const { attempt, nextAttemptAt, error } = notice;
+  return { retrying: { attempt, nextAttemptAt, error: toLifecycleError(error, true) } };
 }
 
 /** What the cancel actor learned: the operation's final status. */
@@ -88,6 +109,7 @@ export function applyCancelOutcome(context: LifecycleContext, outcome: CancelOut
     percentage: outcome.status === 'COMPLETED' ? 100 : context.percentage,
     eta: null,
     backup: outcome.backup ?? context.backup,
+    retrying: null,
   };
 }
 

@@ -4,6 +4,7 @@ import {
   isHttpError,
   isNetworkError,
   isNotFoundError,
+  isPiecesBackupError,
   isProtocolError,
   isServerError,
   isTimeoutError,
@@ -39,6 +40,12 @@ export interface LifecycleError {
   status?: number;
   /** The daemon's `text/plain` explanation. */
   body?: string;
+  /**
+   * True when Pieces OS may have run, still be running, or have finished the operation: the
+   * request may have been carried out, or the lifecycle lost sight of it. Never shown as
+   * "it failed": say the outcome is unknown, and let RETRY ask the daemon first.
+   */
+  outcomeUnknown: boolean;
   /** What the user can do about it, in one sentence. */
   userAction: string;
 }
@@ -55,6 +62,23 @@ const USER_ACTIONS: Record<LifecycleErrorKind, string> = {
   'cancel-timeout': 'The cancel was not confirmed in time: retry to check on the operation before starting another.',
   unknown: 'Something unexpected happened: retry, and restart Pieces OS if it keeps failing.',
 };
+
+const OUTCOME_UNKNOWN_ACTION =
+  'Pieces OS may still have run it: retry to check its status before starting it again.';
+
+/**
+ * An answer that says the request was not carried out: a 4xx (but 408 and 429, which say
+ * nothing was decided), 500 (the seed's "failed"), 505 and 511, or an error raised before
+ * anything was sent.
+ */
+export function isRefusal(error: unknown): boolean {
+  if (isHttpError(error)) {
+    const { status } = error;
+    return (status >= 400 && status < 500 && status !== 408 && status !== 429) || status === 500 || status === 505 || status === 511;
+  }
+  // the library's base class itself: a misuse caught before any request was sent
+  return isPiecesBackupError(error) && error.name === 'PiecesBackupError';
+}
 
 function kindOf(error: unknown): LifecycleErrorKind {
   // 505 and 511 first: they are HttpErrors too, and need the user, not a retry
@@ -73,6 +97,8 @@ function kindOf(error: unknown): LifecycleErrorKind {
 /**
  * Any thrown value as `LifecycleError` data. The kind comes from the transport's name
  * guards, so a 505 is always `update-required` and a 511 `authentication-required`.
+ * `outcomeUnknown` defaults to "not a refusal" (see `isRefusal`): right for a request that
+ * starts an operation; a lifecycle that already saw its operation passes `true`.
  *
  * @example
  * ```ts
@@ -80,7 +106,7 @@ function kindOf(error: unknown): LifecycleErrorKind {
  * if (error.kind === 'authentication-required') showSignIn(error.body ?? error.message);
  * ```
  */
-export function toLifecycleError(error: unknown): LifecycleError {
+export function toLifecycleError(error: unknown, outcomeUnknown: boolean = !isRefusal(error)): LifecycleError {
   const kind = kindOf(error);
   const fields = typeof error === 'object' && error !== null ? (error as { name?: unknown; message?: unknown }) : {};
   const name = typeof fields.name === 'string' ? fields.name : typeof error;
@@ -90,7 +116,8 @@ export function toLifecycleError(error: unknown): LifecycleError {
     name,
     message,
     ...(isHttpError(error) && { status: error.status, ...(error.body !== '' && { body: error.body }) }),
-    userAction: USER_ACTIONS[kind],
+    outcomeUnknown,
+    userAction: outcomeUnknown ? `${USER_ACTIONS[kind]} ${OUTCOME_UNKNOWN_ACTION}` : USER_ACTIONS[kind],
   };
 }
 
@@ -101,6 +128,7 @@ export function operationFailed(kind: OperationKind, backupId: string | null, st
     kind: 'server',
     name: 'OperationFailedError',
     message: `Pieces OS reported the ${what}${backupId ? ` ${backupId}` : ''} as ${status}`,
+    outcomeUnknown: false,
     userAction: USER_ACTIONS.server,
   };
 }

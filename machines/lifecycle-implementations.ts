@@ -2,6 +2,7 @@ import { assign, stopChild, type EventObject } from 'xstate';
 import type { OperationKind } from '../src/streams/index.js';
 import {
   applyProgress,
+  applyRetry,
   freshRun,
   isCanceledStatus,
   isCompletedStatus,
@@ -10,9 +11,10 @@ import {
   type LifecycleContext,
 } from './lifecycle-context.js';
 import { operationFailed, toLifecycleError } from './lifecycle-error.js';
-import type { ProgressEvent } from './operation-stream-logic.js';
+import type { ProgressEvent, RetryingEvent } from './operation-stream-logic.js';
 
 const isProgressEvent = (event: EventObject): event is ProgressEvent => event.type === 'PROGRESS';
+const isRetryingEvent = (event: EventObject): event is RetryingEvent => event.type === 'RETRYING';
 const isAttachEvent = (event: EventObject): event is { type: 'ATTACH'; backupId: string } => event.type === 'ATTACH';
 
 interface WithContext {
@@ -59,9 +61,17 @@ export function lifecycleActions<TContext extends LifecycleContext, TEvent exten
     })),
     stopProgress: stopChild<TContext, TEvent, undefined, TEvent>('progress'),
     recordProgress: update((context, event) => (isProgressEvent(event) ? applyProgress(context, event.progress) : {})),
-    recordError: update((_, event) => ({ error: toLifecycleError('error' in event ? event.error : event) })),
+    recordRetry: update((_, event) => (isRetryingEvent(event) ? applyRetry(event.notice) : {})),
+    // A start's error: a refusal (409, 505, 511, ...) means nothing ran; anything else may have.
+    recordError: update((_, event) => ({ error: toLifecycleError('error' in event ? event.error : event), retrying: null })),
+    // The operation was seen running: whatever failed since, the daemon may still finish it.
+    recordUnknownOutcome: update((_, event) => ({
+      error: toLifecycleError('error' in event ? event.error : event, true),
+      retrying: null,
+    })),
     recordFailure: update((context) => ({ error: operationFailed(kind, context.backupId, String(context.status)) })),
     markTooLate: update(() => ({ tooLateToCancel: true })),
+    forgetTransport: update(() => ({ transport: null, retrying: null })),
   };
 }
 

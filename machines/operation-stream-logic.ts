@@ -1,11 +1,20 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { ActorLogic, Snapshot } from 'xstate';
-import type { OperationProgress } from '../src/streams/index.js';
+import type { OperationProgress, RetryNotice } from '../src/streams/index.js';
 
 /** Sent to the parent machine for every observation of the operation. */
 export interface ProgressEvent {
   type: 'PROGRESS';
   progress: OperationProgress;
+}
+
+/**
+ * Sent to the parent when a status read failed and will be retried (`notice`), and with
+ * `notice: null` once reads work again.
+ */
+export interface RetryingEvent {
+  type: 'RETRYING';
+  notice: RetryNotice | null;
 }
 
 /** Where a restored stream picks up: the operation it was following, if it knew its id. */
@@ -49,7 +58,12 @@ function plainError(error: unknown): unknown {
  * ```
  */
 export function fromOperationStream<TInput>(
-  follow: (args: { input: TInput; resume: ResumePoint | undefined }) => Observable<OperationProgress>,
+  follow: (args: {
+    input: TInput;
+    resume: ResumePoint | undefined;
+    /** Tells the parent about status reads being retried. */
+    onRetry: (notice: RetryNotice | null) => void;
+  }) => Observable<OperationProgress>,
 ): OperationStreamLogic<TInput> {
   return {
     config: follow,
@@ -80,7 +94,9 @@ export function fromOperationStream<TInput>(
     start: (snapshot, { self }) => {
       if (snapshot.status !== 'active') return;
       const resume = snapshot.resumed ? { backupId: snapshot.backupId } : undefined;
-      snapshot._subscription = follow({ input: snapshot.input, resume }).subscribe({
+      const onRetry = (notice: RetryNotice | null) =>
+        self._parent?.send({ type: 'RETRYING', notice } satisfies RetryingEvent);
+      snapshot._subscription = follow({ input: snapshot.input, resume, onRetry }).subscribe({
         next: (progress) => {
           // note: own snapshot first, so a snapshot persisted on the parent's PROGRESS knows the id
           self.send({ type: 'operation.observed', backupId: progress.backupId });

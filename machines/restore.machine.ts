@@ -15,7 +15,7 @@ import {
   type LifecycleActorOptions,
   type LifecycleOptions,
 } from './lifecycle-options.js';
-import type { ProgressEvent } from './operation-stream-logic.js';
+import type { ProgressEvent, RetryingEvent } from './operation-stream-logic.js';
 import { startLifecycleActor } from './start-lifecycle-actor.js';
 
 export type RestoreContext = LifecycleContext;
@@ -33,6 +33,8 @@ export type RestoreEvent =
   | { type: 'CANCEL' }
   | { type: 'RETRY' }
   | ProgressEvent
+  /** A status read failed and will be retried, or (notice null) works again. */
+  | RetryingEvent
   | { type: 'xstate.error.actor.progress'; error: unknown };
 
 const base = setup({
@@ -101,6 +103,8 @@ export const restoreMachine = restoreSetup.createMachine({
   id: 'restore',
   context: initialLifecycleContext,
   initial: 'idle',
+  // from the progress child, in whichever state runs it: "reconnecting" is data, not a state
+  on: { RETRYING: { actions: 'recordRetry' } },
   states: {
     idle: {
       on: {
@@ -133,7 +137,8 @@ export const restoreMachine = restoreSetup.createMachine({
       on: {
         PROGRESS: { actions: 'recordProgress' },
         CANCEL: { target: 'cancelling', actions: 'requestCancel' },
-        'xstate.error.actor.progress': { target: 'failed', actions: 'recordError' },
+        // seen running: the daemon may finish it, so the outcome is unknown, not failed
+        'xstate.error.actor.progress': { target: 'failed', actions: 'recordUnknownOutcome' },
       },
     },
     // `cancelled` means the daemon reported CANCELED: the original database is back.
@@ -147,7 +152,7 @@ export const restoreMachine = restoreSetup.createMachine({
           deadline: context.cancelDeadline ?? 0,
         }),
         onDone: { actions: assign(({ context, event }) => applyCancelOutcome(context, event.output)) },
-        onError: { target: 'failed', actions: 'recordError' },
+        onError: { target: 'failed', actions: 'recordUnknownOutcome' },
       },
       always: [
         { guard: 'completed', target: 'done', actions: 'markTooLate' },
@@ -156,6 +161,8 @@ export const restoreMachine = restoreSetup.createMachine({
       ],
       on: {
         PROGRESS: { actions: 'recordProgress' },
+        // the cancel actor confirms by status: a lost progress stream changes nothing here
+        'xstate.error.actor.progress': { actions: 'forgetTransport' },
       },
     },
     done: {

@@ -52,8 +52,29 @@ describe('toLifecycleError', () => {
       message: expect.stringContaining('500') as string,
       status: 500,
       body: 'no backup creation in progress',
+      outcomeUnknown: false,
       userAction: expect.any(String) as string,
     });
+  });
+
+  it('says the outcome is unknown unless the daemon refused the request', () => {
+    // a refusal means nothing ran; a lost connection, a timeout or a garbled answer may hide a run
+    for (const status of [400, 404, 409, 500, 505, 511]) {
+      const refused = toLifecycleError(new ServerError({ ...at, status, body: 'no' }));
+      expect([status, refused.outcomeUnknown]).toEqual([status, false]);
+    }
+    for (const error of [
+      new NetworkError({ ...at }),
+      new TimeoutError({ ...at, timeoutMs: 10 }),
+      new ProtocolError({ message: 'truncated', url: at.url }),
+      new ServerError({ ...at, status: 503 }),
+    ]) {
+      const unknown = toLifecycleError(error);
+      expect([error.name, unknown.outcomeUnknown]).toEqual([error.name, true]);
+      expect(unknown.userAction).toMatch(/check its status/);
+    }
+    // a lifecycle that saw its operation running says so whatever the error
+    expect(toLifecycleError(new ServerError({ ...at, status: 404 }), true).outcomeUnknown).toBe(true);
   });
 
   it('recognises errors by name across realms (a structured clone loses the class)', () => {

@@ -6,7 +6,13 @@ import {
   type LifecycleContext,
   type LifecycleOptions,
 } from '../../../machines/index.js';
-import { AuthenticationRequiredError, NotFoundError, UpdateRequiredError, createBackupClient } from '../../../src/api/index.js';
+import {
+  AuthenticationRequiredError,
+  NotFoundError,
+  ServerError,
+  UpdateRequiredError,
+  createBackupClient,
+} from '../../../src/api/index.js';
 import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
 import type { OperationName } from '../../../src/emulator/index.js';
 import type { OperationKind } from '../../../src/streams/index.js';
@@ -82,6 +88,14 @@ export function lifecycleEvents(kind: OperationKind) {
       error: new AuthenticationRequiredError({ ...http, body: 'sign in' }),
     }),
     lost: event('stream error (operation lost)', { type: 'xstate.error.actor.progress', error: new NotFoundError({ ...http }) }),
+    retrying: event('status retrying (reconnecting)', {
+      type: 'RETRYING',
+      notice: { attempt: 1, nextAttemptAt: 0, error: new ServerError({ ...http, status: 503 }) },
+    }),
+    lostWhileCancelling: event('stream error (while cancelling)', {
+      type: 'xstate.error.actor.progress',
+      error: new NotFoundError({ ...http }),
+    }),
     cancelConfirmed: event('cancel actor: CANCELED (stream silent)', {
       type: 'xstate.done.actor.cancel',
       output: { status: 'CANCELED', percentage: 50 },
@@ -91,7 +105,7 @@ export function lifecycleEvents(kind: OperationKind) {
       error: new CancelTimeoutError({ backupId: ABSTRACT_ID, deadline: 0 }),
     }),
   };
-  return (state: string): ModelEvent[] => {
+  return (state: string, attached: boolean): ModelEvent[] => {
     switch (state) {
       case 'idle':
         return [...all.userStart, all.attach];
@@ -100,9 +114,12 @@ export function lifecycleEvents(kind: OperationKind) {
       case 'starting':
         return [all.initialized, all.cancel, all.updateRequired, all.authRequired];
       case 'running':
-        return [all.inProgress, all.completed, all.canceledElsewhere, all.failedRunning, all.cancel, all.lost];
-      case 'cancelling':
-        return [all.canceled, all.completedTooLate, all.failedCancelling, all.cancelConfirmed, all.cancelTimeout];
+        return [all.inProgress, all.completed, all.canceledElsewhere, all.failedRunning, all.cancel, all.lost, all.retrying];
+      case 'cancelling': {
+        const settled = [all.canceled, all.completedTooLate, all.failedCancelling, all.cancelConfirmed, all.cancelTimeout];
+        // enacted on a started operation's stream (an attached one has no stream to lose)
+        return attached ? settled : [...settled, all.lostWhileCancelling];
+      }
       case 'done':
       case 'cancelled':
         return all.userStart;
@@ -211,6 +228,33 @@ export function lifecycleEnactments(kind: OperationKind): Record<string, Enactme
         env.emulator.admin.injectFault({ operation: faults.status, status: 404, body: 'gone' });
       },
       act: () => undefined,
+    },
+    'status retrying (reconnecting)': {
+      // the stream drops (polling from then on) and the status answers 503 a few times
+      arm: (env) => {
+        env.emulator.admin.injectFault({ operation: faults.stream, resetAfterFrames: 2 });
+        env.emulator.admin.injectFault({ operation: faults.status, status: 503, times: 3 });
+      },
+      act: async (env) => {
+        await waitFor(() => (env.contexts.some((c) => c.retrying !== null) ? true : undefined), 'retrying');
+      },
+    },
+    'stream error (while cancelling)': {
+      // the stream drops after its first frame; the fallback's first status read answers 404
+      // late, once the cancel is under way; the roll-back outlasts it, within the deadline
+      arm: (env) => {
+        env.emulator.admin.injectFault({ operation: faults.stream, resetAfterFrames: 1 });
+        // a restoration's start reads the status once before its request (the baseline)
+        const reads = kind === 'restoration' ? 2 : 1;
+        env.emulator.admin.injectFault({ operation: faults.status, status: 404, latencyMs: 600, times: reads });
+        env.emulator.admin.setState({ cancelDelayMs: 1_500 });
+      },
+      act: async (env) => {
+        await waitFor(
+          () => (env.contexts.some((c) => c.cancelRequested && c.transport === null) ? true : undefined),
+          'the progress stream lost while cancelling',
+        );
+      },
     },
     'cancel actor: CANCELED (stream silent)': { arm: silenceProgress, act: () => undefined },
     'cancel actor: timeout': {

@@ -15,7 +15,7 @@ import { modelState } from './model-state.js';
 export function describeModelSuite(label: string, machine: AnyStateMachine, kind: OperationKind, transitions: number): void {
   const events = lifecycleEvents(kind);
   const plan = planPaths(machine, {
-    events: (snapshot) => events(String(snapshot.value)),
+    events: (snapshot) => events(String(snapshot.value), (snapshot.context as { attached: boolean }).attached),
     serializeState: modelState,
   });
   const runtimeCoverage = new Set<string>();
