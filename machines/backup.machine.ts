@@ -132,7 +132,11 @@ export const backupMachine = backupSetup.createMachine({
         src: 'cancel',
         input: ({ context }) => ({ backupId: context.backupId ?? '', deadline: context.cancelDeadline ?? 0 }),
         onDone: { actions: assign(({ context, event }) => applyCancelOutcome(context, event.output)) },
-        onError: { target: 'failed', actions: 'recordUnknownOutcome' },
+        onError: [
+          // the daemon refused the cancel (404, 400, ...): the operation goes on, followed afresh
+          { guard: 'cancelRefused', target: 'running', actions: ['recordCancelRefused', 'stopProgress', 'spawnWatch'] },
+          { target: 'failed', actions: 'recordUnknownOutcome' },
+        ],
       },
       always: [
         { guard: 'completed', target: 'done', actions: 'markTooLate' },

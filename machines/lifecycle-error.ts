@@ -67,14 +67,17 @@ const OUTCOME_UNKNOWN_ACTION =
   'Pieces OS may still have run it: retry to check its status before starting it again.';
 
 /**
- * An answer that says the request was not carried out: a 4xx (but 408 and 429, which say
- * nothing was decided), 500 (the seed's "failed"), 505 and 511, or an error raised before
- * anything was sent.
+ * An answer that says the operation was not started: a 4xx (but 408 and 429, which say
+ * nothing was decided), 500 (the seed's "failed"), 505 or 511, answered to a request that
+ * starts one (a POST, or a start WebSocket `.../websocket`), or an error raised before
+ * anything was sent. A status read (GET) that fails says nothing about the operation.
  */
 export function isRefusal(error: unknown): boolean {
   if (isHttpError(error)) {
-    const { status } = error;
-    return (status >= 400 && status < 500 && status !== 408 && status !== 429) || status === 500 || status === 505 || status === 511;
+    const { status, method, url } = error;
+    const startRequest = method === 'POST' || /^wss?:.*\/websocket$/.test(url);
+    const refused = (status >= 400 && status < 500 && status !== 408 && status !== 429) || [500, 505, 511].includes(status);
+    return startRequest && refused;
   }
   // the library's base class itself: a misuse caught before any request was sent
   return isPiecesBackupError(error) && error.name === 'PiecesBackupError';

@@ -10,7 +10,8 @@ import {
   shouldReattach,
   type LifecycleContext,
 } from './lifecycle-context.js';
-import { operationFailed, toLifecycleError } from './lifecycle-error.js';
+import { isCancelTimeoutError } from './errors/cancel-timeout-error.js';
+import { isRefusal, operationFailed, toLifecycleError } from './lifecycle-error.js';
 import type { ProgressEvent, RetryingEvent } from './operation-stream-logic.js';
 
 const isProgressEvent = (event: EventObject): event is ProgressEvent => event.type === 'PROGRESS';
@@ -28,6 +29,9 @@ export const lifecycleGuards = {
   canceled: ({ context }: WithContext) => isCanceledStatus(context.status),
   failed: ({ context }: WithContext) => isFailedStatus(context.status),
   shouldReattach: ({ context }: WithContext) => shouldReattach(context),
+  // the daemon answered the cancel request "no" (not: it never answered in time)
+  cancelRefused: ({ event }: { event: EventObject }) =>
+    'error' in event && !isCancelTimeoutError(event.error) && isRefusal(event.error),
 };
 
 /**
@@ -71,6 +75,12 @@ export function lifecycleActions<TContext extends LifecycleContext, TEvent exten
     })),
     recordFailure: update((context) => ({ error: operationFailed(kind, context.backupId, String(context.status)) })),
     markTooLate: update(() => ({ tooLateToCancel: true })),
+    // back to running: `error` says why the cancel was refused; the operation's end decides the state
+    recordCancelRefused: update((_, event) => ({
+      error: toLifecycleError('error' in event ? event.error : event, false),
+      cancelRequested: false,
+      cancelDeadline: null,
+    })),
     forgetTransport: update(() => ({ transport: null, retrying: null })),
   };
 }

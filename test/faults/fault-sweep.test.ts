@@ -52,6 +52,8 @@ const SLICE_ROWS: Row[] = [
   ['restore', 'polling', null, 'daemon-restart', 1, 'no cancel'],
   ['backup', 'polling', null, 'daemon-restart', 1, 'no cancel'],
   ['restore', 'ndjson', null, 'daemon-restart', 1, 'cancel'],
+  // found by the full matrix after the first fixes: a failed status READ is not a refused start
+  ['restore', 'polling', 'status', 'status-400', 'unlimited', 'no cancel'],
 ];
 
 const SLICE: SweepCase[] = SLICE_ROWS.map(([lifecycle, transport, target, fault, times, cancel]) => ({

@@ -75,6 +75,11 @@ describe('toLifecycleError', () => {
     }
     // a lifecycle that saw its operation running says so whatever the error
     expect(toLifecycleError(new ServerError({ ...at, status: 404 }), true).outcomeUnknown).toBe(true);
+    // only the request that starts the operation can be refused: a failed status read proves nothing
+    const statusRead = { method: 'GET', url: 'http://127.0.0.1:39300/backup/9.0.0_1/restoration/status' };
+    expect(toLifecycleError(new HttpError({ ...statusRead, status: 400 })).outcomeUnknown).toBe(true);
+    const startSocket = { method: 'GET', url: 'ws://127.0.0.1:39300/backups/create/streamed/websocket' };
+    expect(toLifecycleError(new ConflictError({ ...startSocket })).outcomeUnknown).toBe(false);
   });
 
   it('recognises errors by name across realms (a structured clone loses the class)', () => {

@@ -8,6 +8,7 @@ import {
 } from '../../../machines/index.js';
 import {
   AuthenticationRequiredError,
+  HttpError,
   NotFoundError,
   ServerError,
   UpdateRequiredError,
@@ -100,6 +101,10 @@ export function lifecycleEvents(kind: OperationKind) {
       type: 'xstate.done.actor.cancel',
       output: { status: 'CANCELED', percentage: 50 },
     }),
+    cancelRefused: event('cancel actor: refused (400)', {
+      type: 'xstate.error.actor.cancel',
+      error: new HttpError({ method: 'POST', url: 'model', status: 400, body: 'refused' }),
+    }),
     cancelTimeout: event('cancel actor: timeout', {
       type: 'xstate.error.actor.cancel',
       error: new CancelTimeoutError({ backupId: ABSTRACT_ID, deadline: 0 }),
@@ -116,7 +121,14 @@ export function lifecycleEvents(kind: OperationKind) {
       case 'running':
         return [all.inProgress, all.completed, all.canceledElsewhere, all.failedRunning, all.cancel, all.lost, all.retrying];
       case 'cancelling': {
-        const settled = [all.canceled, all.completedTooLate, all.failedCancelling, all.cancelConfirmed, all.cancelTimeout];
+        const settled = [
+          all.canceled,
+          all.completedTooLate,
+          all.failedCancelling,
+          all.cancelConfirmed,
+          all.cancelRefused,
+          all.cancelTimeout,
+        ];
         // enacted on a started operation's stream (an attached one has no stream to lose)
         return attached ? settled : [...settled, all.lostWhileCancelling];
       }
@@ -257,6 +269,10 @@ export function lifecycleEnactments(kind: OperationKind): Record<string, Enactme
       },
     },
     'cancel actor: CANCELED (stream silent)': { arm: silenceProgress, act: () => undefined },
+    'cancel actor: refused (400)': {
+      arm: (env) => env.emulator.admin.injectFault({ operation: faults.cancel, status: 400, body: 'refused by the model' }),
+      act: () => undefined,
+    },
     'cancel actor: timeout': {
       // the stream is silent and the daemon never finishes rolling back
       arm: (env) => {
