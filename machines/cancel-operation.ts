@@ -74,9 +74,7 @@ export async function cancelOperation(
   /** The status, or undefined when it could not be read this time (transient). */
   const readStatus = async (): Promise<BackupStatus | undefined> => {
     try {
-      return kind === 'creation'
-        ? await client.creationStatus(input.backupId, call())
-        : await client.restorationStatus(input.backupId, call());
+      return await client.status(kind, input.backupId, call());
     } catch (error) {
       if (signal.aborted || !isTransient(error)) throw error;
       lastError = error;
@@ -92,8 +90,7 @@ export async function cancelOperation(
   for (let attempt = 0; ; attempt += 1) {
     if (remaining() <= 0) throw timedOut();
     try {
-      if (kind === 'creation') await client.cancelCreation(input.backupId, call());
-      else await client.cancelRestoration(input.backupId, input.backup, call());
+      await client.cancel(kind, input.backupId, { ...call(), ...(input.backup && { backup: input.backup }) });
       break;
     } catch (error) {
       if (signal.aborted || !isTransient(error)) throw error;

@@ -6,6 +6,7 @@ import type {
   BackupStreamedProgress,
   BackupsStreamedProgress,
   Backups,
+  OperationKind,
   SeededBackup,
 } from '../models/index.js';
 import type { FrameSource } from './frame-source.js';
@@ -78,11 +79,15 @@ export interface BackupClient {
   restore(backupId: string, backup?: Backup, options?: CallOptions): Promise<Backup>;
   /** `application/json` flavour: one final frame. */
   restoreStreamed(backupId: string, backup?: Backup, options?: CallOptions): Promise<BackupStreamedProgress>;
-  snapshot(backupId: string, options?: CallOptions): Promise<Backup>;
-  cancelCreation(backupId: string, options?: CallOptions): Promise<void>;
-  creationStatus(backupId: string, options?: CallOptions): Promise<BackupStatus>;
-  cancelRestoration(backupId: string, backup?: Backup, options?: CallOptions): Promise<void>;
-  restorationStatus(backupId: string, options?: CallOptions): Promise<BackupStatus>;
+  /** `GET /backup/{backup}`: the metadata of one backup (the seed's "snapshot"). */
+  getBackup(backupId: string, options?: CallOptions): Promise<Backup>;
+  /**
+   * `POST /backup/{backup}/creation/cancel` or `.../restoration/cancel` (with `backup` as
+   * its optional body): 204 when accepted, which is not yet canceled.
+   */
+  cancel(kind: OperationKind, backupId: string, options?: CallOptions & { backup?: Backup }): Promise<void>;
+  /** `GET /backup/{backup}/creation/status` or `.../restoration/status`. */
+  status(kind: OperationKind, backupId: string, options?: CallOptions): Promise<BackupStatus>;
 
   // Companion: Backups API
   list(options?: CallOptions): Promise<Backups>;

@@ -88,11 +88,9 @@ export function createBackupClient(options: BackupClientOptions): BackupClient {
     restore: (backupId, backup, call) => postJson(`backup/${id(backupId)}/restore`, backup, decodeBackup, call, true),
     restoreStreamed: (backupId, backup, call) =>
       postJson(`backup/${id(backupId)}/restore/streamed`, backup, decodeBackupStreamedProgress, call, true),
-    snapshot: (backupId, call) => get(`backup/${id(backupId)}`, decodeBackup, call),
-    cancelCreation: (backupId, call) => postVoid(`backup/${id(backupId)}/creation/cancel`, undefined, call),
-    creationStatus: (backupId, call) => get(`backup/${id(backupId)}/creation/status`, decodeBackupStatus, call),
-    cancelRestoration: (backupId, backup, call) => postVoid(`backup/${id(backupId)}/restoration/cancel`, backup, call),
-    restorationStatus: (backupId, call) => get(`backup/${id(backupId)}/restoration/status`, decodeBackupStatus, call),
+    getBackup: (backupId, call) => get(`backup/${id(backupId)}`, decodeBackup, call),
+    cancel: (kind, backupId, call) => postVoid(`backup/${id(backupId)}/${kind}/cancel`, call?.backup, call),
+    status: (kind, backupId, call) => get(`backup/${id(backupId)}/${kind}/status`, decodeBackupStatus, call),
 
     list: (call) => get('backups', decodeBackups, call),
     create: (seed, call) => postJson('backups/create', seed, decodeBackup, call, true),

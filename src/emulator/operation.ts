@@ -1,7 +1,8 @@
 import type { Backup, BackupStatus, BackupStatusValue, BackupStreamedProgress } from '../models/index.js';
 import { isTerminalStatus } from '../models/index.js';
 
-export type OperationKind = 'creation' | 'restoration';
+export type { OperationKind } from '../models/index.js';
+import type { OperationKind } from '../models/index.js';
 
 export interface OperationHooks {
   /** Stop the work and remove what it staged. Called once, on cancel, failure or shutdown. */

@@ -37,3 +37,6 @@ export const MECHANISM_VALUES = [
   'EXTERNAL_AGENT',
 ] as const;
 export type MechanismValue = (typeof MECHANISM_VALUES)[number] | (string & {});
+
+/** The two long-running operations of the Backup API: a backup creation and a restoration. */
+export type OperationKind = 'creation' | 'restoration';

@@ -19,5 +19,6 @@ export {
   type BackupStatusValue,
   type KnownBackupStatusValue,
   type MechanismValue,
+  type OperationKind,
   type PlatformValue,
 } from './enums.js';

@@ -82,7 +82,7 @@ function discoverByPolling(
   const running = async (kind: OperationKind, ids: readonly string[], signal: AbortSignal) => {
     const statuses = await Promise.all(
       ids.map((id) =>
-        (kind === 'creation' ? client.creationStatus(id, { signal, retry: false }) : client.restorationStatus(id, { signal, retry: false })).then(
+        client.status(kind, id, { signal, retry: false }).then(
           (status) => progressFromStatus(kind, id, status, policy.scheduler.now()),
           // 404: never created / never restored, so nothing running under that id
           (error: unknown) => (statusOf(error) === 404 ? undefined : Promise.reject(error)),

@@ -14,10 +14,7 @@ export function statusStrategy(
   isPending?: PollStrategy<BackupStatus>['isPending'],
 ): PollStrategy<BackupStatus> {
   return {
-    request: (signal) =>
-      kind === 'creation'
-        ? client.creationStatus(backupId, { signal, retry: false })
-        : client.restorationStatus(backupId, { signal, retry: false }),
+    request: (signal) => client.status(kind, backupId, { signal, retry: false }),
     isDone: (status) => isTerminalStatus(status.value),
     percentageOf: (status) => (typeof status.percentage === 'number' ? status.percentage : null),
     ...(isPending && { isPending }),

@@ -45,7 +45,7 @@ type Baseline = { status: OperationProgress | null } | undefined;
 function readBaseline(client: BackupClient, backupId: string, policy: ResolvedStream): Observable<Baseline> {
   // note: bounded, so a status endpoint that hangs delays the start by at most the stall timeout
   const timeout = Number.isFinite(policy.stallTimeoutMs) ? policy.stallTimeoutMs : 10_000;
-  return fromAbortable((signal) => client.restorationStatus(backupId, { signal, timeout, retry: false })).pipe(
+  return fromAbortable((signal) => client.status('restoration', backupId, { signal, timeout, retry: false })).pipe(
     map((status): Baseline => ({ status: progressFromStatus('restoration', backupId, status, policy.scheduler.now()) })),
     catchError((error: unknown) => of<Baseline>(statusOf(error) === 404 ? { status: null } : undefined)),
   );

@@ -4,7 +4,8 @@ import type { Backup, BackupStatusValue, BackupStreamedProgress } from '../model
 /** Which wire carries progress: a WebSocket, the NDJSON streamed POST, or status polling. */
 export type ProgressTransport = 'websocket' | 'ndjson' | 'polling';
 
-export type OperationKind = 'creation' | 'restoration';
+export type { OperationKind } from '../models/index.js';
+import type { OperationKind } from '../models/index.js';
 
 /**
  * One observation of a running operation, whatever transport produced it. Streams emit

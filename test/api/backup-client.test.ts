@@ -45,7 +45,7 @@ beforeEach(async () => {
 });
 
 describe('createBackupClient: every endpoint against the emulator', () => {
-  it('create, list, snapshot and creationStatus agree on one decoded backup', async () => {
+  it('create, list, getBackup and status agree on one decoded backup', async () => {
     const api = client();
     expect((await api.list()).iterable).toEqual([]);
     const created = await api.create({});
@@ -54,8 +54,8 @@ describe('createBackupClient: every endpoint against the emulator', () => {
     expect(Date.parse(created.created.value)).not.toBeNaN();
     const listed = await api.list();
     expect(listed.iterable.map((backup) => backup.id)).toEqual([created.id]);
-    expect(await api.snapshot(created.id)).toEqual(created);
-    const status = await api.creationStatus(created.id);
+    expect(await api.getBackup(created.id)).toEqual(created);
+    const status = await api.status('creation', created.id);
     expect(status).toMatchObject({ value: 'COMPLETED', percentage: 100, backup: { id: created.id } });
   });
 
@@ -65,12 +65,12 @@ describe('createBackupClient: every endpoint against the emulator', () => {
     expect(frame.backup?.id).toMatch(/^9\.0\.0_\d+$/);
   });
 
-  it('restore, restoreStreamed and restorationStatus', async () => {
+  it('restore, restoreStreamed and the restoration status', async () => {
     const api = client();
     const { id } = await api.create();
     const restored = await api.restore(id);
     expect(restored.id).toBe(id);
-    expect(await api.restorationStatus(id)).toMatchObject({ value: 'COMPLETED', backup: { id } });
+    expect(await api.status('restoration', id)).toMatchObject({ value: 'COMPLETED', backup: { id } });
     const frame = await api.restoreStreamed(id, restored);
     expect(frame).toMatchObject({ status: 'COMPLETED', backup: { id } });
   });
@@ -95,36 +95,36 @@ describe('createBackupClient: every endpoint against the emulator', () => {
     const api = client();
     const backup = await api.create();
     await expect(api.delete(backup.id, backup)).resolves.toBeUndefined();
-    expect(isNotFoundError(await rejection(api.snapshot(backup.id)))).toBe(true);
+    expect(isNotFoundError(await rejection(api.getBackup(backup.id)))).toBe(true);
   });
 
-  it('cancelCreation is accepted while a creation runs; the status then becomes CANCELED', async () => {
+  it('a creation cancel is accepted while a creation runs; the status then becomes CANCELED', async () => {
     const api = client();
     emulator.current.admin.setState(SLOW);
     await api.backup();
     const id = await runningCreationId();
-    await expect(api.cancelCreation(id)).resolves.toBeUndefined();
+    await expect(api.cancel('creation', id)).resolves.toBeUndefined();
     const status = await waitFor(async () => {
-      const { value } = await api.creationStatus(id);
+      const { value } = await api.status('creation', id);
       return value === 'CANCELED' ? value : undefined;
     }, 'CANCELED');
     expect(status).toBe('CANCELED');
   });
 
-  it('cancelRestoration is accepted while a restoration runs; the blocked restore then fails with 500', async () => {
+  it('a restoration cancel is accepted while a restoration runs; the blocked restore then fails with 500', async () => {
     const api = client();
     const backup = await api.create();
     emulator.current.admin.setState(SLOW);
     const restoring = rejection(api.restore(backup.id));
     await waitFor(() => emulator.current.admin.operations().restorations[0], 'a running restoration');
-    await expect(api.cancelRestoration(backup.id, backup)).resolves.toBeUndefined();
+    await expect(api.cancel('restoration', backup.id, { backup })).resolves.toBeUndefined();
     const error = await restoring;
     expect(isServerError(error) && error.status).toBe(500);
-    expect((await api.restorationStatus(backup.id)).value).toBe('CANCELED');
+    expect((await api.status('restoration', backup.id)).value).toBe('CANCELED');
   });
 
   it('encodes ids into the path (a malformed id reaches the server as one segment: 400)', async () => {
-    const error = await rejection(client().snapshot('a b/../x'));
+    const error = await rejection(client().getBackup('a b/../x'));
     expect(isHttpError(error) && error.status).toBe(400);
     expect(isHttpError(error) && error.url).toContain('/backup/a%20b%2F..%2Fx');
   });
@@ -132,7 +132,7 @@ describe('createBackupClient: every endpoint against the emulator', () => {
 
 describe('createBackupClient: typed errors', () => {
   it('404 -> NotFoundError with the text body', async () => {
-    const error = await rejection(client().snapshot(UNKNOWN_ID));
+    const error = await rejection(client().getBackup(UNKNOWN_ID));
     expect(isNotFoundError(error)).toBe(true);
     expect(isNotFoundError(error) && error.body).toContain(UNKNOWN_ID);
     expect(isNotFoundError(error) && error.method).toBe('GET');
@@ -149,10 +149,10 @@ describe('createBackupClient: typed errors', () => {
   });
 
   it('500 -> ServerError when cancelling with nothing in progress', async () => {
-    const error = await rejection(client().cancelCreation(UNKNOWN_ID));
+    const error = await rejection(client().cancel('creation', UNKNOWN_ID));
     expect(isServerError(error) && error.status).toBe(500);
     expect(isServerError(error) && error.body).toContain('no backup creation in progress');
-    const restoration = await rejection(client().cancelRestoration(UNKNOWN_ID));
+    const restoration = await rejection(client().cancel('restoration', UNKNOWN_ID));
     expect(isServerError(restoration)).toBe(true);
   });
 
@@ -180,7 +180,7 @@ describe('createBackupClient: typed errors', () => {
     const api = client();
     const { id } = await api.create();
     emulator.current.admin.injectFault({ operation: 'backup_specific_backup_snapshot', malformed: true, times: 1 });
-    const error = await rejection(api.snapshot(id));
+    const error = await rejection(api.getBackup(id));
     expect(isProtocolError(error)).toBe(true);
     expect(isProtocolError(error) && error.path).toMatch(/^[a-z_]/);
     expect(isProtocolError(error) && error.message).toContain(isProtocolError(error) ? error.path : '');
@@ -219,7 +219,7 @@ describe('createBackupClient: typed errors', () => {
 
   it('the client-wide timeout applies when the call gives none', async () => {
     emulator.current.admin.injectFault({ operation: 'backup_specific_creation_status', latencyMs: 3_000 });
-    const error = await rejection(client({ timeout: 100 }).creationStatus(UNKNOWN_ID));
+    const error = await rejection(client({ timeout: 100 }).status('creation', UNKNOWN_ID));
     expect(isTimeoutError(error)).toBe(true);
   });
 

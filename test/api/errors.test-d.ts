@@ -33,8 +33,8 @@ describe('error types', () => {
   it('client methods resolve to decoded models', () => {
     const client = createBackupClient({ baseUrl: 'http://127.0.0.1:39300' });
     expectTypeOf(client.list).returns.resolves.toEqualTypeOf<Backups>();
-    expectTypeOf(client.snapshot).returns.resolves.toEqualTypeOf<Backup>();
-    expectTypeOf(client.creationStatus).returns.resolves.toEqualTypeOf<BackupStatus>();
+    expectTypeOf(client.getBackup).returns.resolves.toEqualTypeOf<Backup>();
+    expectTypeOf(client.status).returns.resolves.toEqualTypeOf<BackupStatus>();
     expectTypeOf(client.backup).returns.resolves.toBeVoid();
   });
 });

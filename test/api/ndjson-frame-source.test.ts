@@ -120,7 +120,7 @@ describe('NDJSON frame source', () => {
     expect(recorder.requests[0]?.signal.aborted).toBe(true);
     // Closing the stream does not cancel the creation: it runs on, and we hear nothing of it.
     emulator.current.admin.setState({ rateBytesPerSecond: 50_000_000 });
-    await waitFor(async () => ((await client().creationStatus(id)).value === 'COMPLETED' ? true : undefined), 'completion');
+    await waitFor(async () => ((await client().status('creation', id)).value === 'COMPLETED' ? true : undefined), 'completion');
     expect(stream.events).toEqual(['next']);
   });
 

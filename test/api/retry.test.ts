@@ -67,7 +67,7 @@ describe('retry of idempotent reads', () => {
 
   it('does not retry a 404', async () => {
     const recorder = recordingFetch();
-    await rejection(client({ fetch: recorder.fetch, retry: FAST }).creationStatus('9.0.0_1'));
+    await rejection(client({ fetch: recorder.fetch, retry: FAST }).status('creation', '9.0.0_1'));
     expect(recorder.calls('/backup/9.0.0_1/creation/status')).toBe(1);
   });
 

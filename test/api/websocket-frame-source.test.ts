@@ -49,7 +49,7 @@ describe('WebSocket frame source', () => {
     expect(stream.frames.at(-1)).toMatchObject({ status: 'COMPLETED', percentage: 100 });
     const id = stream.frames[0]?.backup?.id;
     expect(id).toMatch(/^9\.0\.0_\d+$/);
-    expect((await client().creationStatus(id ?? '')).value).toBe('COMPLETED');
+    expect((await client().status('creation', id ?? '')).value).toBe('COMPLETED');
     expect(stream.events.at(-1)).toBe('complete');
   });
 
@@ -62,7 +62,7 @@ describe('WebSocket frame source', () => {
     const percentages = stream.frames.map((frame) => frame.percentage ?? 0);
     expect(percentages).toEqual([...percentages].sort((a, b) => a - b));
     expect(stream.frames.at(-1)).toMatchObject({ status: 'COMPLETED', backup: { id } });
-    expect((await api.restorationStatus(id)).value).toBe('COMPLETED');
+    expect((await api.status('restoration', id)).value).toBe('COMPLETED');
   });
 
   it('progressWebSocket: sends nothing, reports running operations, close() closes the socket', async () => {
@@ -151,7 +151,7 @@ describe('WebSocket frame source', () => {
     const stream = collect(client({ WebSocket: recorder.WebSocket }).createWebSocket(), (_frame, self) => self.close());
     const id = await waitFor(() => stream.frames[0]?.backup?.id, 'the first frame');
     await waitFor(() => (recorder.sockets[0]?.readyState === WebSocket.CLOSED ? true : undefined), 'the socket to close');
-    expect(['INITIALIZED', 'IN-PROGRESS']).toContain((await client().creationStatus(id)).value);
+    expect(['INITIALIZED', 'IN-PROGRESS']).toContain((await client().status('creation', id)).value);
     expect(stream.events).toEqual(['next']);
   });
 

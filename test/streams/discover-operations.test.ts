@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HttpError, NetworkError, NotFoundError } from '../../src/api/errors/index.js';
 import type { BackupsStreamedProgress } from '../../src/models/index.js';
 import { discoverOperations, type DiscoveredOperations } from '../../src/streams/index.js';
-import { FakeClient, VirtualClock, backupOf, frameOf, seededRandom, statusOf } from './fake-client.js';
+import { FakeClient, VirtualClock, backupOf, frameOf, seededRandom, statusOf } from '../helpers/fake-client.js';
 
 const where = { method: 'GET', url: 'ws://fake.invalid/backups/streamed/progress' };
 

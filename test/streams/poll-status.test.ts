@@ -10,7 +10,7 @@ import {
 } from '../../src/api/errors/index.js';
 import type { BackupStatus } from '../../src/models/index.js';
 import { pollStatus, type RetryNotice } from '../../src/streams/index.js';
-import { FakeClient, VirtualClock, seededRandom, statusOf } from './fake-client.js';
+import { FakeClient, VirtualClock, seededRandom, statusOf } from '../helpers/fake-client.js';
 
 const ID = '9.0.0_1000';
 const where = { method: 'GET', url: `http://fake.invalid/backup/${ID}/creation/status` };

@@ -8,7 +8,7 @@ import {
 } from '../../src/api/errors/index.js';
 import type { BackupsStreamedProgress } from '../../src/models/index.js';
 import { startCreation, type OperationProgress } from '../../src/streams/index.js';
-import { FakeClient, VirtualClock, backupOf, frameOf, statusOf } from './fake-client.js';
+import { FakeClient, VirtualClock, backupOf, frameOf, statusOf } from '../helpers/fake-client.js';
 
 const ID = '9.0.0_2000';
 const ws = { method: 'GET', url: 'ws://fake.invalid/backups/create/streamed/websocket' };

@@ -9,7 +9,7 @@ import {
 } from '../../src/api/errors/index.js';
 import type { BackupStatus } from '../../src/models/index.js';
 import { startRestoration, type OperationProgress } from '../../src/streams/index.js';
-import { FakeClient, VirtualClock, backupOf, frameOf, statusOf } from './fake-client.js';
+import { FakeClient, VirtualClock, backupOf, frameOf, statusOf } from '../helpers/fake-client.js';
 
 const ID = '9.0.0_3000';
 const post = { method: 'POST', url: `http://fake.invalid/backup/${ID}/restore` };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../src/api/errors/index.js';
 import type { BackupsStreamedProgress } from '../../src/models/index.js';
 import { watchOperation, type OperationProgress } from '../../src/streams/index.js';
-import { FakeClient, VirtualClock, frameOf, statusOf } from './fake-client.js';
+import { FakeClient, VirtualClock, frameOf, statusOf } from '../helpers/fake-client.js';
 
 const ID = '9.0.0_4000';
 

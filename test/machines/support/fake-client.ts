@@ -1,40 +1,28 @@
-import type { BackupClient } from '../../../src/api/index.js';
-
-export interface FakeCall {
-  method: keyof BackupClient;
-  args: unknown[];
-  at: number;
-}
-
-type Handler = (...args: never[]) => unknown;
+import { FakeClient } from '../../helpers/fake-client.js';
 
 export { backupOf, statusOf } from '../../helpers/wire-fixtures.js';
 
+type Handler = (...args: never[]) => unknown;
+
+const ENDPOINT_CALLS = [
+  'backup', 'backupAsset', 'restore', 'restoreStreamed', 'getBackup', 'cancelCreation', 'creationStatus',
+  'cancelRestoration', 'restorationStatus', 'list', 'create', 'createStreamed', 'delete',
+] as const;
+
 /**
- * A BackupClient whose methods are what the test says (`handle`), recorded with the clock's
- * time; any other call fails the test loudly.
+ * The one test fake (`test/helpers/fake-client.ts`), strict: each method answers as the
+ * test's handler says (called with the call's arguments), any other call rejects loudly.
+ * Calls are recorded under the endpoint's name (`creationStatus`, `cancelRestoration`, ...).
  */
-export function createFakeClient(now: () => number, handlers: Partial<Record<keyof BackupClient, Handler>> = {}) {
-  const calls: FakeCall[] = [];
-  const handle =
-    (method: keyof BackupClient) =>
-    (...args: unknown[]) => {
-      calls.push({ method, args, at: now() });
-      const handler = handlers[method];
-      if (!handler) throw new Error(`unexpected call ${String(method)}`);
-      return (handler as (...a: unknown[]) => unknown)(...args);
-    };
-  const methods = [
-    'backup', 'backupAsset', 'restore', 'restoreStreamed', 'snapshot', 'cancelCreation', 'creationStatus',
-    'cancelRestoration', 'restorationStatus', 'list', 'create', 'createStreamed', 'delete', 'createStreamedFrames',
-    'restoreStreamedFrames', 'createWebSocket', 'restoreWebSocket', 'progressWebSocket',
-  ] as const;
-  const client = Object.fromEntries(methods.map((method) => [method, handle(method)])) as unknown as BackupClient;
-  Object.defineProperty(client, 'baseUrl', { value: 'http://fake.invalid' });
-  return {
-    client,
-    calls,
-    handlers,
-    callsOf: (method: keyof BackupClient) => calls.filter((call) => call.method === method),
-  };
+export function createFakeClient(now: () => number, handlers: Partial<Record<string, Handler>> = {}) {
+  const client = new FakeClient(now, { strict: true });
+  // handlers are read at call time: a test may swap one mid-way
+  for (const method of ENDPOINT_CALLS) {
+    client.respond(method, (call) => {
+      const handler = handlers[method] as ((...args: unknown[]) => unknown) | undefined;
+      if (!handler) throw new Error(`unexpected call ${method}`);
+      return handler(...call.args);
+    });
+  }
+  return { client, calls: client.calls, handlers, callsOf: (method: string) => client.callsOf(method) };
 }

@@ -5,6 +5,7 @@ import type {
   BackupStatus,
   BackupStreamedProgress,
   BackupsStreamedProgress,
+  OperationKind,
 } from '../../src/models/index.js';
 
 /** One call the fake received; settle it by hand, or let a responder do it. */
@@ -70,7 +71,11 @@ export class FakeClient implements BackupClient {
   readonly responders = new Map<string, Responder>();
   private readonly firstAnswers = new Map<string, unknown[]>();
 
-  constructor(private readonly now: () => number = () => 0) {}
+  /** `strict`: a promise call with no responder or queued answer rejects ("unexpected call"). */
+  constructor(
+    private readonly now: () => number = () => 0,
+    private readonly options: { strict?: boolean } = {},
+  ) {}
 
   respond(method: string, responder: Responder): this {
     this.responders.set(method, responder);
@@ -125,7 +130,10 @@ export class FakeClient implements BackupClient {
         return;
       }
       const responder = this.responders.get(method);
-      if (!responder) return;
+      if (!responder) {
+        if (this.options.strict) call.reject(new Error(`unexpected call ${method}`));
+        return;
+      }
       try {
         Promise.resolve(responder(call)).then(call.resolve, call.reject);
       } catch (error) {
@@ -145,13 +153,14 @@ export class FakeClient implements BackupClient {
   restore = (id: string, backup?: Backup, options?: CallOptions) => this.call<Backup>('restore', [id, backup], options);
   restoreStreamed = (id: string, backup?: Backup, options?: CallOptions) =>
     this.call<BackupStreamedProgress>('restoreStreamed', [id, backup], options);
-  snapshot = (id: string, options?: CallOptions) => this.call<Backup>('snapshot', [id], options);
-  cancelCreation = (id: string, options?: CallOptions) => this.call<void>('cancelCreation', [id], options);
-  creationStatus = (id: string, options?: CallOptions) => this.call<BackupStatus>('creationStatus', [id], options);
-  cancelRestoration = (id: string, backup?: Backup, options?: CallOptions) =>
-    this.call<void>('cancelRestoration', [id, backup], options);
-  restorationStatus = (id: string, options?: CallOptions) =>
-    this.call<BackupStatus>('restorationStatus', [id], options);
+  getBackup = (id: string, options?: CallOptions) => this.call<Backup>('getBackup', [id], options);
+  // recorded under the endpoint's own name, so tests read `callsOf('creationStatus')`
+  cancel = (kind: OperationKind, id: string, options?: CallOptions & { backup?: Backup }) =>
+    kind === 'creation'
+      ? this.call<void>('cancelCreation', [id], options)
+      : this.call<void>('cancelRestoration', [id, options?.backup], options);
+  status = (kind: OperationKind, id: string, options?: CallOptions) =>
+    this.call<BackupStatus>(kind === 'creation' ? 'creationStatus' : 'restorationStatus', [id], options);
   list = (options?: CallOptions) => this.call<{ iterable: Backup[] }>('list', [], options);
   create = (seed?: unknown, options?: CallOptions) => this.call<Backup>('create', [seed], options);
   createStreamed = (seed?: unknown, options?: CallOptions) =>
@@ -166,8 +175,8 @@ export class FakeClient implements BackupClient {
   progressWebSocket = () => this.source<BackupsStreamedProgress>('progressWebSocket', []);
 }
 
-export { VirtualClock } from '../helpers/virtual-clock.js';
-export { backupOf, frameOf, statusOf } from '../helpers/wire-fixtures.js';
+export { VirtualClock } from './virtual-clock.js';
+export { backupOf, frameOf, statusOf } from './wire-fixtures.js';
 
 /** A random() that returns the given values in turn (then repeats the last). */
 export function seededRandom(values: readonly number[]): () => number {
