@@ -1,10 +1,13 @@
+import { parseOrigin } from '../emulator/cors.js';
 import { startEmulator, type EmulatorOptions } from '../emulator/index.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError' as const;
 }
 
-const USAGE = 'pieces-backup serve [--host H] [--port N] [--data DIR] [--rate BYTES_PER_S] [--signed-out] [--offline] [--outdated]';
+const USAGE =
+  'pieces-backup serve [--host H] [--port N] [--data DIR] [--rate BYTES_PER_S] [--signed-out] [--offline] [--outdated]' +
+  ' [--allow-origin ORIGIN]... [--no-loopback-origins]';
 
 /** Parses `serve` flags into emulator options; unknown flags are a usage error. */
 export function parseServeArgs(args: readonly string[]): EmulatorOptions {
@@ -18,6 +21,13 @@ export function parseServeArgs(args: readonly string[]): EmulatorOptions {
     const parsed = Number(text);
     if (!Number.isInteger(parsed) || parsed < min) throw new UsageError(`${flag} must be an integer >= ${min}, got ${text}`);
     return parsed;
+  };
+  const origin = (text: string): string => {
+    try {
+      return parseOrigin(text);
+    } catch (error) {
+      throw new UsageError(`--allow-origin: ${(error as Error).message}`);
+    }
   };
   for (let index = 0; index < args.length; index += 1) {
     const flag = args[index]!;
@@ -42,6 +52,12 @@ export function parseServeArgs(args: readonly string[]): EmulatorOptions {
         break;
       case '--outdated':
         options.osUpToDate = false;
+        break;
+      case '--allow-origin':
+        options.allowedOrigins = [...(options.allowedOrigins ?? []), origin(value(index++, flag))];
+        break;
+      case '--no-loopback-origins':
+        options.allowLoopbackOrigins = false;
         break;
       default:
         throw new UsageError(`unknown option ${flag}\nusage: ${USAGE}`);

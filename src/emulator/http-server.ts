@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { adminRoutes } from './admin-routes.js';
 import { backupRoutes } from './backup-routes.js';
+import { answerPreflight, isPreflight, setCorsHeaders } from './cors.js';
 import type { EmulatorCore } from './emulator-core.js';
 import type { FaultSpec } from './faults.js';
 import { isHttpError } from './http-error.js';
@@ -48,8 +49,15 @@ function respondWithError(req: IncomingMessage, res: ServerResponse, error: unkn
 }
 
 async function handle(core: EmulatorCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  checkRequestOrigin(req, { bindHost: core.options.host, allowedOrigins: core.options.allowedOrigins });
+  const origin = checkRequestOrigin(req, core.options);
+  if (origin !== undefined) setCorsHeaders(res, origin);
   const segments = pathSegments(req.url);
+  if (origin !== undefined && isPreflight(req)) {
+    // A preflight is no call of an operation: it takes no fault and starts nothing.
+    if (core.closed) res.destroy();
+    else answerPreflight(req, res, origin, segments[0] === '__emulator');
+    return;
+  }
   if (isWebSocketPath(segments)) {
     sendText(res, 400, `/${segments.join('/')} is a WebSocket endpoint: send an Upgrade request`);
     return;

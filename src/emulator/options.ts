@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { parseOrigin } from './cors.js';
 import { HttpError } from './http-error.js';
 
 /** Outside the range Pieces OS uses (39300-39333, 1000), so the two never collide. */
@@ -28,8 +29,14 @@ export interface EmulatorOptions {
   platform?: string;
   /** Request body cap. Default 1 MiB. */
   maxBodyBytes?: number;
-  /** Origins allowed besides loopback ones, e.g. `https://app.example`. */
+  /**
+   * Browser origins trusted cross-origin (CORS answers, preflight, WebSocket upgrades), e.g.
+   * `https://app.example`. Each must be `scheme://host[:port]` (http or https); anything else
+   * throws a RangeError.
+   */
   allowedOrigins?: string[];
+  /** Also trust every http(s) origin on a loopback host, any port. Default true. */
+  allowLoopbackOrigins?: boolean;
 }
 
 /** What `/__emulator/state` reads and writes; changes apply at once, also to running operations. */
@@ -51,7 +58,9 @@ export interface ResolvedOptions {
   deviceName: string;
   platform: string;
   maxBodyBytes: number;
+  /** Normalized as browsers send them. */
   allowedOrigins: string[];
+  allowLoopbackOrigins: boolean;
   initialState: EmulatorState;
 }
 
@@ -66,6 +75,8 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   }) as EmulatorState;
   const tickMs = options.tickMs ?? 50;
   if (!(Number.isFinite(tickMs) && tickMs >= 1)) throw new RangeError(`tickMs must be >= 1, got ${tickMs}`);
+  const allowLoopbackOrigins = options.allowLoopbackOrigins ?? true;
+  if (typeof allowLoopbackOrigins !== 'boolean') throw new RangeError('allowLoopbackOrigins must be a boolean');
   const port = options.port ?? DEFAULT_PORT;
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new RangeError(`invalid port ${port}`);
   return {
@@ -77,9 +88,21 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     deviceName: options.deviceName ?? os.hostname(),
     platform: options.platform ?? 'LINUX',
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
-    allowedOrigins: options.allowedOrigins ?? [],
+    allowedOrigins: resolveOrigins(options.allowedOrigins ?? []),
+    allowLoopbackOrigins,
     initialState: state,
   };
+}
+
+function resolveOrigins(origins: unknown): string[] {
+  if (!Array.isArray(origins)) throw new RangeError('allowedOrigins must be an array of origins');
+  return origins.map((origin: unknown, index) => {
+    try {
+      return parseOrigin(origin as string);
+    } catch (error) {
+      throw new RangeError(`allowedOrigins[${index}]: ${(error as Error).message}`);
+    }
+  });
 }
 
 const BOOLEAN_KEYS = ['signedIn', 'cloudConnected', 'osUpToDate'] as const;

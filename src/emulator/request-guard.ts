@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import { normalizeOrigin } from './cors.js';
 import { HttpError } from './http-error.js';
+import type { ResolvedOptions } from './options.js';
 
 /** `^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$` and no `..`: docs/protocol.md "Ids". */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -18,33 +20,31 @@ function hostnameOf(hostHeader: string): string | undefined {
 
 /**
  * DNS rebinding and cross-site requests are the attacks a loopback daemon faces: only a
- * loopback `Host` (or the configured bind host) and a loopback or allowed `Origin` pass.
+ * loopback `Host` (or the configured bind host) passes, and only a same-origin or trusted
+ * `Origin` (docs/protocol.md "Browsers, CORS and Origin"). Returns the origin to answer with
+ * CORS headers: undefined for no `Origin` and for same-origin requests, which need none.
  */
 export function checkRequestOrigin(
   req: IncomingMessage,
-  allowed: { bindHost: string; allowedOrigins: readonly string[] },
-): void {
+  policy: Pick<ResolvedOptions, 'host' | 'allowedOrigins' | 'allowLoopbackOrigins'>,
+): string | undefined {
   const hostHeader = req.headers.host;
   const hostname = hostHeader === undefined ? undefined : hostnameOf(hostHeader);
-  const bindHost = allowed.bindHost.toLowerCase();
+  const bindHost = policy.host.toLowerCase();
   const hostOk =
     hostname !== undefined &&
     (LOOPBACK_HOSTS.has(hostname) ||
       (bindHost !== '0.0.0.0' && bindHost !== '::' && (hostname === bindHost || hostname === `[${bindHost}]`)));
   if (!hostOk) throw new HttpError(403, `forbidden: Host ${JSON.stringify(hostHeader ?? '')} is not a loopback host`);
 
-  const origin = req.headers.origin;
-  if (origin === undefined) return;
-  const normalized = origin.trim().replace(/\/+$/, '');
-  if (allowed.allowedOrigins.some((candidate) => candidate.replace(/\/+$/, '') === normalized)) return;
-  let url: URL | undefined;
-  try {
-    url = new URL(normalized);
-  } catch {
-    url = undefined;
-  }
-  const originOk = url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') && LOOPBACK_HOSTS.has(url.hostname);
-  if (!originOk) throw new HttpError(403, `forbidden: Origin ${JSON.stringify(origin)} is not allowed`);
+  const header = req.headers.origin;
+  if (header === undefined) return undefined;
+  const origin = normalizeOrigin(header);
+  if (origin !== undefined && origin === normalizeOrigin(`http://${hostHeader}`)) return undefined;
+  if (origin !== undefined && policy.allowedOrigins.includes(origin)) return origin;
+  if (origin !== undefined && policy.allowLoopbackOrigins && LOOPBACK_HOSTS.has(new URL(origin).hostname)) return origin;
+  const hint = origin === undefined ? 'it is not an http(s) origin' : `start the emulator with --allow-origin ${origin} to trust it`;
+  throw new HttpError(403, `forbidden: Origin ${JSON.stringify(header)} is not allowed: ${hint}`);
 }
 
 /**

@@ -201,7 +201,8 @@ export class WebSocketGateway {
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const core = this.core;
-    checkRequestOrigin(req, { bindHost: core.options.host, allowedOrigins: core.options.allowedOrigins });
+    // Browsers send no preflight for WebSockets and ignore CORS on them: the Origin check is all.
+    checkRequestOrigin(req, core.options);
     const { route: socketRoute, params } = matchRoute(SOCKET_ROUTES, req.method ?? '', pathSegments(req.url));
     const fault = socketRoute.operation ? core.faults.take(socketRoute.operation) : undefined;
     if (fault?.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
