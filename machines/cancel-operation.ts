@@ -1,15 +1,6 @@
-import type { SchedulerLike } from 'rxjs';
-import {
-  AbortedError,
-  isHttpError,
-  isNetworkError,
-  isProtocolError,
-  isServerError,
-  isTimeoutError,
-  type BackupClient,
-} from '../src/api/index.js';
+import { isHttpError, isTransientError, retryDelayOf, shouldRetry, type BackupClient } from '../src/api/index.js';
 import { isTerminalStatus, type Backup, type BackupStatus } from '../src/models/index.js';
-import type { OperationKind } from '../src/streams/index.js';
+import { waitOn, type OperationKind } from '../src/streams/index.js';
 import { CancelTimeoutError } from './errors/cancel-timeout-error.js';
 import type { CancelOutcome } from './lifecycle-context.js';
 import type { ResolvedLifecycleOptions } from './lifecycle-options.js';
@@ -19,28 +10,6 @@ export interface CancelInput {
   backup?: Backup;
   /** Epoch ms (the clock's `now`): the remaining time is always `deadline - now()`. */
   deadline: number;
-}
-
-// An outage, a timeout, a transient 5xx or an answer that could not be read: asking again
-// may work. Never 505/511 (their own classes, not ServerError): the cancel endpoints do not
-// check the cloud anyway.
-const isTransient = (error: unknown): boolean =>
-  isNetworkError(error) || isTimeoutError(error) || isServerError(error) || isProtocolError(error);
-
-/** Waits on the scheduler (virtual in tests); an abort rejects and cancels the wait. */
-function sleep(ms: number, scheduler: SchedulerLike, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new AbortedError({ reason: signal.reason, what: 'cancel' }));
-    const onAbort = () => {
-      wait.unsubscribe();
-      reject(new AbortedError({ reason: signal.reason, what: 'cancel' }));
-    };
-    const wait = scheduler.schedule(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**
@@ -61,9 +30,10 @@ export async function cancelOperation(
   kind: OperationKind,
   input: CancelInput,
   signal: AbortSignal,
-  options: Pick<ResolvedLifecycleOptions, 'cancelRetry' | 'scheduler' | 'random' | 'now'>,
+  options: Pick<ResolvedLifecycleOptions, 'cancelRetry' | 'scheduler' | 'now'>,
 ): Promise<CancelOutcome> {
-  const { cancelRetry, scheduler, random, now } = options;
+  const { cancelRetry, scheduler, now } = options;
+  const { retry, retryDelay } = cancelRetry.retry;
   const remaining = () => input.deadline - now();
   // retry: false: this loop owns the retries (on the injected clock, within the deadline).
   const call = () => ({ signal, retry: false as const, timeout: Math.max(1, Math.min(cancelRetry.requestTimeoutMs, remaining())) });
@@ -76,7 +46,7 @@ export async function cancelOperation(
     try {
       return await client.status(kind, input.backupId, call());
     } catch (error) {
-      if (signal.aborted || !isTransient(error)) throw error;
+      if (signal.aborted || !isTransientError(error)) throw error;
       lastError = error;
       return undefined;
     }
@@ -87,13 +57,14 @@ export async function cancelOperation(
     backup: status.backup,
   });
 
-  for (let attempt = 0; ; attempt += 1) {
+  for (let failures = 0; ; ) {
     if (remaining() <= 0) throw timedOut();
     try {
       await client.cancel(kind, input.backupId, { ...call(), ...(input.backup && { backup: input.backup }) });
       break;
     } catch (error) {
-      if (signal.aborted || !isTransient(error)) throw error;
+      failures += 1;
+      if (signal.aborted || !shouldRetry(retry, failures, error)) throw error;
       lastError = error;
       // 500 is also the seed's "nothing in progress": it may have ended already
       if (isHttpError(error) && error.status === 500) {
@@ -101,13 +72,12 @@ export async function cancelOperation(
         if (status && isTerminalStatus(status.value)) return outcomeOf(status);
       }
     }
-    const ceiling = Math.min(cancelRetry.maxDelayMs, cancelRetry.baseDelayMs * 2 ** attempt);
-    await sleep(Math.min(Math.floor(random() * ceiling), Math.max(0, remaining())), scheduler, signal);
+    await waitOn(Math.min(retryDelayOf(retryDelay, failures, lastError), Math.max(0, remaining())), scheduler, signal, 'cancel');
   }
 
   // Accepted: the operation winds down and only then reports CANCELED.
   for (;;) {
-    await sleep(Math.min(cancelRetry.confirmIntervalMs, Math.max(0, remaining())), scheduler, signal);
+    await waitOn(Math.min(cancelRetry.confirmIntervalMs, Math.max(0, remaining())), scheduler, signal, 'cancel');
     const status = await readStatus();
     if (status && isTerminalStatus(status.value)) return outcomeOf(status);
     if (remaining() <= 0) throw timedOut();

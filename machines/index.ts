@@ -16,7 +16,7 @@ export {
   type RestoreEvent,
   type RestoreMachine,
 } from './restore.machine.js';
-export type { CancelOutcome, LifecycleContext } from './lifecycle-context.js';
+export type { CancelOutcome, LifecycleContext, LifecycleRetry } from './lifecycle-context.js';
 export { toLifecycleError, type LifecycleError, type LifecycleErrorKind } from './lifecycle-error.js';
 export {
   DEFAULT_CANCEL_TIMEOUT_MS,
@@ -27,6 +27,7 @@ export {
 } from './lifecycle-options.js';
 export { CancelTimeoutError, isCancelTimeoutError } from './errors/cancel-timeout-error.js';
 export { OperationLostError, isOperationLostError } from './errors/operation-lost-error.js';
+export { OperationFailedError, isOperationFailedError } from './errors/operation-failed-error.js';
 export { estimateEta, type RateSample } from './eta.js';
 export {
   fromOperationStream,

@@ -10,8 +10,9 @@ import {
   isTimeoutError,
   isUpdateRequiredError,
 } from '../src/api/index.js';
-import type { OperationKind } from '../src/streams/index.js';
+import type { OperationKind } from '../src/models/index.js';
 import { isCancelTimeoutError } from './errors/cancel-timeout-error.js';
+import { isOperationFailedError, OperationFailedError } from './errors/operation-failed-error.js';
 import { isOperationLostError } from './errors/operation-lost-error.js';
 
 /** What went wrong, in the terms a UI branches on. */
@@ -92,7 +93,7 @@ function kindOf(error: unknown): LifecycleErrorKind {
   if (isNetworkError(error)) return 'network';
   if (isTimeoutError(error)) return 'timeout';
   if (isProtocolError(error)) return 'protocol';
-  if (isServerError(error)) return 'server';
+  if (isServerError(error) || isOperationFailedError(error)) return 'server';
   if (isCancelTimeoutError(error)) return 'cancel-timeout';
   return 'unknown';
 }
@@ -126,12 +127,5 @@ export function toLifecycleError(error: unknown, outcomeUnknown: boolean = !isRe
 
 /** The daemon itself reported the operation `FAILED` (or an unknown terminal status). */
 export function operationFailed(kind: OperationKind, backupId: string | null, status: string): LifecycleError {
-  const what = kind === 'creation' ? 'backup creation' : 'restoration';
-  return {
-    kind: 'server',
-    name: 'OperationFailedError',
-    message: `Pieces OS reported the ${what}${backupId ? ` ${backupId}` : ''} as ${status}`,
-    outcomeUnknown: false,
-    userAction: USER_ACTIONS.server,
-  };
+  return toLifecycleError(new OperationFailedError({ kind, backupId, status }), false);
 }

@@ -1,5 +1,6 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { InspectionEvent, Observer, Snapshot } from 'xstate';
+import { exponentialBackoff, isTransientError, type RetryOptions, type RetryPolicy } from '../src/api/index.js';
 import type { ProgressTransport, StreamOptions } from '../src/streams/index.js';
 
 /** Time and chance as parameters, so tests run the lifecycles in virtual time. */
@@ -12,12 +13,12 @@ export interface LifecycleClock {
   now?: () => number;
 }
 
-/** How a cancel request is repeated through an outage, as plain data. */
-export interface CancelRetryOptions {
-  /** Backoff ceiling of the first retry, ms; doubles per failure (full jitter). Default 250. */
-  baseDelayMs?: number;
-  /** Longest wait between two attempts, ms. Default 2_000. */
-  maxDelayMs?: number;
+/**
+ * How a cancel request is repeated through an outage, as plain data. `retry` defaults to
+ * every transient failure until the cancel deadline; `retryDelay` to full-jitter backoff
+ * from 250 ms doubling to at most 2 s.
+ */
+export interface CancelRetryOptions extends RetryOptions {
   /** After the cancel was accepted: how often the status is checked until CANCELED, ms. Default 1_000. */
   confirmIntervalMs?: number;
   /** Timeout of one cancel or status request, ms (never past the deadline). Default 10_000. */
@@ -44,11 +45,17 @@ export interface LifecycleActorOptions extends LifecycleOptions {
   snapshot?: Snapshot<unknown>;
 }
 
+export interface ResolvedCancelRetry {
+  retry: RetryPolicy;
+  confirmIntervalMs: number;
+  requestTimeoutMs: number;
+}
+
 export interface ResolvedLifecycleOptions {
   transport: ProgressTransport;
   stream: StreamOptions;
   cancelTimeoutMs: number;
-  cancelRetry: Required<CancelRetryOptions>;
+  cancelRetry: ResolvedCancelRetry;
   scheduler: SchedulerLike;
   random: () => number;
   now: () => number;
@@ -68,8 +75,11 @@ export function resolveLifecycleOptions(options: LifecycleOptions = {}): Resolve
     stream: { ...options.stream, scheduler, random },
     cancelTimeoutMs: nonNegative(options.cancelTimeoutMs, DEFAULT_CANCEL_TIMEOUT_MS),
     cancelRetry: {
-      baseDelayMs: nonNegative(retry.baseDelayMs, 250),
-      maxDelayMs: nonNegative(retry.maxDelayMs, 2_000),
+      retry: {
+        // the deadline bounds the count
+        retry: retry.retry ?? ((_failures: number, error: unknown) => isTransientError(error)),
+        retryDelay: retry.retryDelay ?? exponentialBackoff({ baseMs: 250, maxMs: 2_000, random }),
+      },
       confirmIntervalMs: Math.max(1, nonNegative(retry.confirmIntervalMs, 1_000)),
       requestTimeoutMs: Math.max(1, nonNegative(retry.requestTimeoutMs, 10_000)),
     },

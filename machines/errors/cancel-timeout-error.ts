@@ -1,3 +1,4 @@
+import { PiecesBackupError } from '../../src/api/index.js';
 /**
  * A cancel was asked for but not confirmed before its deadline: the cancel request itself
  * kept failing (an outage), or the daemon accepted it and never reported `CANCELED`. The
@@ -9,7 +10,7 @@
  * if (isCancelTimeoutError(error)) console.warn(`${error.backupId}: cancel not confirmed`);
  * ```
  */
-export class CancelTimeoutError extends Error {
+export class CancelTimeoutError extends PiecesBackupError {
   override readonly name = 'CancelTimeoutError' as const;
   readonly backupId: string;
   /** Epoch ms the cancel had to be confirmed by. */

@@ -1,4 +1,5 @@
-import type { OperationKind } from '../../src/streams/index.js';
+import { PiecesBackupError } from '../../src/api/index.js';
+import type { OperationKind } from '../../src/models/index.js';
 
 /**
  * A lifecycle resumed from a snapshot taken while it was `starting` (the operation's id was
@@ -10,7 +11,7 @@ import type { OperationKind } from '../../src/streams/index.js';
  * if (snapshot.context.error?.name === 'OperationLostError') offerToStartAgain();
  * ```
  */
-export class OperationLostError extends Error {
+export class OperationLostError extends PiecesBackupError {
   override readonly name = 'OperationLostError' as const;
   readonly kind: OperationKind;
   readonly backupId: string | null;

@@ -10,7 +10,7 @@ import type {
   SeededBackup,
 } from '../models/index.js';
 import type { FrameSource } from './frame-source.js';
-import type { RetryOptions } from './retry-options.js';
+import type { RetryOptions } from './retry.js';
 
 /** Per-call options: every call can be aborted and given its own timeout. */
 export interface CallOptions {
@@ -29,7 +29,12 @@ export interface CallOptions {
   retry?: false;
 }
 
-export interface BackupClientOptions {
+/**
+ * Retries apply to idempotent reads (GET) only, through ky: `retry` (default 2 retries of a
+ * transient failure) and `retryDelay` (default: full-jitter backoff from 300 ms, at most
+ * 10 s, `Retry-After` honoured). POSTs start operations and are never repeated.
+ */
+export interface BackupClientOptions extends RetryOptions {
   /** Where Pieces OS (or the emulator) listens, e.g. `http://127.0.0.1:39300`. */
   baseUrl: string;
   /** A fetch implementation; defaults to the global one. */
@@ -44,9 +49,7 @@ export interface BackupClientOptions {
    * minutes. Default `false` (none); pass a `signal` or a per-call `timeout` instead.
    */
   operationTimeout?: number | false;
-  /** Retry policy for idempotent reads (GET), as plain data. POSTs are never retried. */
-  retry?: Partial<RetryOptions>;
-  /** Source of the retry jitter, [0, 1). Default `Math.random`; tests pass a seeded one. */
+  /** Source of the default retryDelay's jitter, [0, 1). Default `Math.random`; tests pass a seeded one. */
   random?: () => number;
   /** A WebSocket constructor; defaults to the global one, then to the `ws` package. */
   WebSocket?: WebSocketConstructor;

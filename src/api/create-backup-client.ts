@@ -11,10 +11,9 @@ import type { BackupClient, BackupClientOptions, CallOptions } from './backup-cl
 import { decodeBody } from './decode-body.js';
 import type { FrameSource } from './frame-source.js';
 import { createNdjsonFrameSource } from './ndjson-frame-source.js';
-import { resolveRetryOptions } from './retry-options.js';
+import { exponentialBackoff, type RetryPolicy } from './retry.js';
 import { joinUrl, sendRequest, type RequestSpec } from './send-request.js';
 import { createWebSocketFrameSource, toWebSocketUrl } from './websocket-frame-source.js';
-import { withRetry } from './with-retry.js';
 
 const DEFAULT_TIMEOUT = 10_000;
 
@@ -35,8 +34,11 @@ export function createBackupClient(options: BackupClientOptions): BackupClient {
     ...(options.fetch && { fetch: options.fetch }),
     ...(options.headers && { headers: options.headers }),
   });
-  const retry = resolveRetryOptions(options.retry);
-  const random = options.random ?? Math.random;
+  // resolved once here: every GET hands this policy to ky
+  const retry: RetryPolicy = {
+    retry: options.retry ?? 2,
+    retryDelay: options.retryDelay ?? exponentialBackoff({ baseMs: 300, maxMs: 10_000, random: options.random ?? Math.random }),
+  };
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;
   const operationTimeout = options.operationTimeout ?? false;
   const id = encodeURIComponent;
@@ -57,8 +59,8 @@ export function createBackupClient(options: BackupClientOptions): BackupClient {
   const readNothing = async (response: Response) => void (await response.text());
 
   const get = <T>(path: string, decoder: Decoder<T>, call: CallOptions | undefined): Promise<T> => {
-    const attempt = () => sendRequest(http, baseUrl, { ...spec('GET', path, call), accept: 'application/json' }, readJson(decoder));
-    return call?.retry === false ? attempt() : withRetry(attempt, { options: retry, random, signal: call?.signal });
+    const request = { ...spec('GET', path, call), accept: 'application/json', retry: call?.retry === false ? (false as const) : retry };
+    return sendRequest(http, baseUrl, request, readJson(decoder));
   };
 
   const postJson = <T>(path: string, body: unknown, decoder: Decoder<T>, call: CallOptions | undefined, long: boolean): Promise<T> =>

@@ -8,9 +8,17 @@ export type {
 export { createBackupClient } from './create-backup-client.js';
 export { DEFAULT_DAEMON_PORTS, discoverDaemon, type DiscoverDaemonOptions } from './discover-daemon.js';
 export type { FrameSink, FrameSource } from './frame-source.js';
-export { computeRetryDelay, parseRetryAfter, type RetryDelayInput } from './retry-delay.js';
-export { DEFAULT_RETRY_OPTIONS, resolveRetryOptions, type RetryOptions } from './retry-options.js';
-export { isRetryable } from './with-retry.js';
+export {
+  exponentialBackoff,
+  isTransientError,
+  parseRetryAfter,
+  retryAfterOf,
+  retryDelayOf,
+  shouldRetry,
+  type BackoffOptions,
+  type RetryOptions,
+  type RetryPolicy,
+} from './retry.js';
 export {
   AbortedError,
   AuthenticationRequiredError,

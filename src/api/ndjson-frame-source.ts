@@ -9,8 +9,8 @@ import { sendRequest, type RequestSpec } from './send-request.js';
 export interface NdjsonFrameSourceOptions<T> {
   ky: KyInstance;
   baseUrl: string;
-  /** The POST to make; `accept` and `headersOnly` are set here. */
-  request: Omit<RequestSpec, 'accept' | 'headersOnly'>;
+  /** The POST to make; `accept` is set here. ky's timeout ends at the headers: the body may take its time. */
+  request: Omit<RequestSpec, 'accept'>;
   decoder: Decoder<T>;
 }
 
@@ -27,7 +27,7 @@ export function createNdjsonFrameSource<T>(options: NdjsonFrameSourceOptions<T>)
       const controller = new AbortController();
       const userSignal = options.request.signal;
       const signal = userSignal ? AbortSignal.any([userSignal, controller.signal]) : controller.signal;
-      const request: RequestSpec = { ...options.request, signal, accept: 'application/x-ndjson', headersOnly: true };
+      const request: RequestSpec = { ...options.request, signal, accept: 'application/x-ndjson' };
 
       const run = async () => {
         const { response, url } = await sendRequest(options.ky, options.baseUrl, request, async (response, url) => ({ response, url }));

@@ -4,8 +4,8 @@ import { isTerminalStatus, type BackupStreamedProgress, type BackupsStreamedProg
 import { fromFrameSource } from './from-frame-source.js';
 import { pollLoop, pollValues } from './poll-loop.js';
 import { resolvePolling, type ResolvedPolling } from './resolve-options.js';
-import { isRetryable, retryDelay, statusOf } from './retry-policy.js';
-import { isProtocolError } from '../api/errors/index.js';
+import { isNotFoundError } from '../api/errors/index.js';
+import { retryDelayOf, shouldRetry } from '../api/retry.js';
 import { streamEndedEarly, streamEndpoint } from './stream-errors.js';
 import { typedErrors } from './typed-errors.js';
 import { progressFromFrame, progressFromStatus } from './to-progress.js';
@@ -64,10 +64,9 @@ function discoverBySocket(client: BackupClient, policy: ResolvedPolling): Observ
       retry({
         delay: (error: unknown) => {
           failures += 1;
-          // a malformed frame is worth a fresh socket, which starts with a full state
-          const worthRetry = isRetryable(error) || isProtocolError(error);
-          if (!worthRetry || failures > policy.maxConsecutiveErrors) return throwError(() => error);
-          return timer(retryDelay(error, failures - 1, policy), policy.scheduler);
+          // a malformed frame is worth a fresh socket too, which starts with a full state
+          if (!shouldRetry(policy.retry.retry, failures, error)) return throwError(() => error);
+          return timer(retryDelayOf(policy.retry.retryDelay, failures, error), policy.scheduler);
         },
       }),
     );
@@ -85,7 +84,7 @@ function discoverByPolling(
         client.status(kind, id, { signal, retry: false }).then(
           (status) => progressFromStatus(kind, id, status, policy.scheduler.now()),
           // 404: never created / never restored, so nothing running under that id
-          (error: unknown) => (statusOf(error) === 404 ? undefined : Promise.reject(error)),
+          (error: unknown) => (isNotFoundError(error) ? undefined : Promise.reject(error)),
         ),
       ),
     );
@@ -115,8 +114,8 @@ function discoverByPolling(
  *
  * Over the progress WebSocket (default) each frame is one emission; an operation that just
  * ended is listed once more with its terminal status. A dropped socket is reopened with
- * full-jitter backoff (at most `maxConsecutiveErrors` failures in a row, then it errors);
- * nothing is emitted while it is down. The polling transport can only see known ids: see
+ * the policy's backoff (`retry` failures in a row, then it errors);
+ * nothing is emitted while it is down, per the `retry`/`retryDelay` policy. The polling transport can only see known ids: see
  * `DiscoverOptions.knownIds`.
  *
  * @example
@@ -127,12 +126,16 @@ function discoverByPolling(
  * ```
  */
 export function discoverOperations(client: BackupClient, options?: DiscoverOptions): Observable<DiscoveredOperations> {
-  return defer(() => {
-    const policy = resolvePolling(options);
-    return options?.transport === 'polling'
-      ? discoverByPolling(client, policy, options.knownIds)
-      : discoverBySocket(client, policy);
-  }).pipe(typedErrors());
+  return defer(() =>
+    options?.transport === 'polling'
+      ? discoverByPolling(client, resolvePolling(options), options.knownIds).pipe(typedErrors())
+      : discoverWith(client, resolvePolling(options)),
+  );
+}
+
+/** Discovery over the progress socket with the policy already resolved. */
+export function discoverWith(client: BackupClient, policy: ResolvedPolling): Observable<DiscoveredOperations> {
+  return discoverBySocket(client, policy).pipe(typedErrors());
 }
 
 // exported for follow-operation: the entry of one operation in a discovery, if listed

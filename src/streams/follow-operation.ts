@@ -12,9 +12,9 @@ import {
 } from 'rxjs';
 import type { BackupClient } from '../api/backup-client.js';
 import { isTerminalStatus } from '../models/index.js';
-import { discoverOperations, findOperation } from './discover-operations.js';
-import { pollStatus } from './poll-status.js';
-import { pollingOptionsOf, type ResolvedStream } from './resolve-options.js';
+import { discoverWith, findOperation } from './discover-operations.js';
+import { sharedStatus } from './poll-status.js';
+import type { ResolvedStream } from './resolve-options.js';
 import { stallTimer } from './stall-timeout.js';
 import { progressFromStatus } from './to-progress.js';
 import type { OperationKind, OperationProgress } from './types.js';
@@ -33,12 +33,12 @@ export function followOperation(
   policy: ResolvedStream,
   { socket }: { socket: boolean },
 ): Observable<OperationProgress> {
-  const polled$ = pollStatus(client, kind, backupId, pollingOptionsOf(policy)).pipe(
+  const polled$ = sharedStatus(client, kind, backupId, policy).pipe(
     map((status) => progressFromStatus(kind, backupId, status, policy.scheduler.now())),
   );
   if (!socket) return polled$;
   return defer(() =>
-    discoverOperations(client, pollingOptionsOf(policy)).pipe(
+    discoverWith(client, { ...policy, onRetry: undefined }).pipe(
       map((discovered) => findOperation(discovered, kind, backupId)),
       // discovery gave up: polling alone, to the end
       catchError(() => of(undefined)),

@@ -1,4 +1,5 @@
 export { pollStatus } from './poll-status.js';
+export { waitOn } from './poll-loop.js';
 export { startCreation, type StartCreationOptions } from './start-creation.js';
 export { startRestoration, type StartRestorationOptions } from './start-restoration.js';
 export { watchOperation, type WatchOperationOptions } from './watch-operation.js';

@@ -1,8 +1,8 @@
-import { filter, map, Observable, pipe, tap, timer, type OperatorFunction, type Subscription } from 'rxjs';
-import { isProtocolError } from '../api/errors/index.js';
+import { filter, map, Observable, pipe, tap, timer, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { AbortedError } from '../api/errors/index.js';
+import { retryDelayOf, shouldRetry } from '../api/retry.js';
 import { addSample, nextPollDelay, type ProgressSample } from './adaptive-interval.js';
 import type { ResolvedPolling } from './resolve-options.js';
-import { isRetryable, retryDelay } from './retry-policy.js';
 import type { RetryNotice } from './types.js';
 
 /** One polled resource, as small functions (the strategy of a generic poller). */
@@ -26,19 +26,11 @@ export type PollEvent<T> =
   | { type: 'recovered' };
 
 /**
- * A read worth repeating: the transport's transient failures, and an answer that could not
- * be read (malformed, truncated). One garbled answer proves nothing about the operation.
- */
-export function isTransientRead(error: unknown): boolean {
-  return isRetryable(error) || isProtocolError(error);
-}
-
-/**
- * Polls until `isDone`: the first request at once, then adaptive waits; transient failures
- * back off with full jitter (or Retry-After), each announced as a `retrying` event, every
- * wait on `policy.scheduler`. It gives up with the last error after `maxConsecutiveErrors`
- * retries or once the reads have failed for `outageTimeoutMs` (the last attempt is made at
- * that bound). The in-flight request is aborted when the subscriber leaves.
+ * Polls until `isDone`: the first request at once, then adaptive waits; failures are retried
+ * per `policy.retry` (`retry`, `retryDelay`), each announced as a `retrying` event, every
+ * wait on `policy.scheduler`. It gives up with the last error when `retry` says no or once
+ * the reads have failed for `outageTimeoutMs` (the last attempt is made at that bound). The
+ * in-flight request is aborted when the subscriber leaves.
  */
 export function pollLoop<T>(strategy: PollStrategy<T>, policy: ResolvedPolling): Observable<PollEvent<T>> {
   const { scheduler } = policy;
@@ -85,13 +77,13 @@ export function pollLoop<T>(strategy: PollStrategy<T>, policy: ResolvedPolling):
       outageStartedAt ??= startedAt;
       const now = scheduler.now();
       const left = outageStartedAt + policy.outageTimeoutMs - now;
-      if (!isTransientRead(error) || consecutiveErrors > policy.maxConsecutiveErrors || left <= 0) {
+      if (left <= 0 || !shouldRetry(policy.retry.retry, consecutiveErrors, error)) {
         subscriber.error(error);
         return;
       }
       // note: after a gap the old rate says nothing about the present
       samples = [];
-      const delay = Math.min(retryDelay(error, consecutiveErrors - 1, policy), left);
+      const delay = Math.min(retryDelayOf(policy.retry.retryDelay, consecutiveErrors, error), left);
       subscriber.next({ type: 'retrying', notice: { attempt: consecutiveErrors, nextAttemptAt: now + delay, error } });
       schedule(delay);
     };
@@ -133,4 +125,23 @@ export function pollValues<T>(onRetry: ((notice: RetryNotice | null) => void) | 
     filter((event): event is { type: 'value'; value: T } => event.type === 'value'),
     map((event) => event.value),
   );
+}
+
+/**
+ * The one wait of the retry loops that are promises (the cancel loop): `ms` on `scheduler`
+ * (virtual in tests); an abort rejects with `AbortedError` and cancels the wait.
+ */
+export function waitOn(ms: number, scheduler: SchedulerLike, signal: AbortSignal, what = 'wait'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new AbortedError({ reason: signal.reason, what }));
+    const onAbort = () => {
+      pending.unsubscribe();
+      reject(new AbortedError({ reason: signal.reason, what }));
+    };
+    const pending = timer(Math.max(0, ms), scheduler).subscribe(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -21,32 +21,9 @@ export function statusStrategy(
   };
 }
 
+// One poll per operation and client: the client owns its polls (as TanStack's QueryCache
+// belongs to its QueryClient), and they go when it goes. The first subscriber's policy wins.
 const polls = new WeakMap<BackupClient, Map<string, SharedPoll>>();
-const identities = new WeakMap<object, number>();
-let nextIdentity = 0;
-
-const identityOf = (value: object): number => {
-  let id = identities.get(value);
-  if (id === undefined) identities.set(value, (id = nextIdentity++));
-  return id;
-};
-
-function keyOf(kind: OperationKind, backupId: string, policy: ResolvedPolling): string {
-  const { scheduler, random, minIntervalMs, maxIntervalMs, maxBackoffMs, backoffBaseMs, maxConsecutiveErrors } = policy;
-  // note: onRetry is per subscriber, so it is not part of the key
-  return JSON.stringify([
-    policy.outageTimeoutMs,
-    kind,
-    backupId,
-    identityOf(scheduler),
-    identityOf(random),
-    minIntervalMs,
-    maxIntervalMs,
-    maxBackoffMs,
-    backoffBaseMs,
-    maxConsecutiveErrors,
-  ]);
-}
 
 /**
  * Status of one creation or restoration, polled until it is terminal (COMPLETED, FAILED,
@@ -60,8 +37,9 @@ function keyOf(kind: OperationKind, backupId: string, policy: ResolvedPolling): 
  * retries, once reads have failed for `outageTimeoutMs`, or at once for 404/505/511, it
  * errors with the typed error.
  *
- * Concurrent subscribers with the same client, kind, id and options share one poll (a late
- * one gets the latest answer at once); the last unsubscribe aborts the request in flight.
+ * Concurrent subscribers with the same client, kind and id share one poll, on the first
+ * one's options (a late one gets the latest answer, and a retry in progress, at once); the
+ * last unsubscribe aborts the request in flight.
  *
  * @example
  * ```ts
@@ -75,9 +53,18 @@ export function pollStatus(
   backupId: string,
   options?: PollingOptions,
 ): Observable<BackupStatus> {
+  return defer(() => sharedStatus(client, kind, backupId, resolvePolling(options)));
+}
+
+/** `pollStatus` with the policy already resolved: what the rest of the layer calls. */
+export function sharedStatus(
+  client: BackupClient,
+  kind: OperationKind,
+  backupId: string,
+  policy: ResolvedPolling,
+): Observable<BackupStatus> {
   return defer(() => {
-    const policy = resolvePolling(options);
-    const key = keyOf(kind, backupId, policy);
+    const key = `${kind}:${backupId}`;
     let perClient = polls.get(client);
     if (!perClient) polls.set(client, (perClient = new Map()));
     const registry = perClient;

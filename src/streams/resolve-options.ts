@@ -1,15 +1,28 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { exponentialBackoff, type RetryPolicy } from '../api/retry.js';
 import type { PollingOptions, RetryNotice, StreamOptions } from './types.js';
 
-/** Polling options with every default filled in and the bounds made consistent. */
+// Every default of the streams layer, in one place (the adaptive algorithm that reads the
+// interval bounds lives in adaptive-interval.ts).
+export const STREAM_DEFAULTS = {
+  minIntervalMs: 200,
+  maxIntervalMs: 5_000,
+  /** Transient failures in a row that are retried. */
+  retry: 8,
+  backoffBaseMs: 500,
+  backoffMaxMs: 30_000,
+  outageTimeoutMs: 15_000,
+  stallTimeoutMs: 10_000,
+  recoverStream: true,
+} as const;
+
+/** Polling options with every default filled in and the bounds made consistent: resolved once, passed inward. */
 export interface ResolvedPolling {
   scheduler: SchedulerLike;
   random: () => number;
   minIntervalMs: number;
   maxIntervalMs: number;
-  maxBackoffMs: number;
-  backoffBaseMs: number;
-  maxConsecutiveErrors: number;
+  retry: RetryPolicy;
   outageTimeoutMs: number;
   /** Per subscriber, never part of what a shared poll is keyed on. */
   onRetry: ((notice: RetryNotice | null) => void) | undefined;
@@ -20,24 +33,25 @@ export interface ResolvedStream extends ResolvedPolling {
   recoverStream: boolean;
 }
 
-/** How long a status may stay unreadable before following gives up (see `PollingOptions`). */
-export const DEFAULT_OUTAGE_TIMEOUT_MS = 15_000;
-
 const nonNegative = (value: number | undefined, fallback: number): number =>
   value === undefined || !Number.isFinite(value) ? fallback : Math.max(0, value);
 
 export function resolvePolling(options: PollingOptions = {}): ResolvedPolling {
-  const minIntervalMs = nonNegative(options.minIntervalMs, 200);
+  const minIntervalMs = nonNegative(options.minIntervalMs, STREAM_DEFAULTS.minIntervalMs);
+  const random = options.random ?? Math.random;
   return {
     scheduler: options.scheduler ?? asyncScheduler,
-    random: options.random ?? Math.random,
+    random,
     minIntervalMs,
     // note: a max below the min would make clamping ambiguous; the min wins
-    maxIntervalMs: Math.max(minIntervalMs, nonNegative(options.maxIntervalMs, 5_000)),
-    maxBackoffMs: nonNegative(options.maxBackoffMs, 30_000),
-    backoffBaseMs: nonNegative(options.backoffBaseMs, 500),
-    maxConsecutiveErrors: Math.floor(nonNegative(options.maxConsecutiveErrors, 8)),
-    outageTimeoutMs: nonNegative(options.outageTimeoutMs, DEFAULT_OUTAGE_TIMEOUT_MS),
+    maxIntervalMs: Math.max(minIntervalMs, nonNegative(options.maxIntervalMs, STREAM_DEFAULTS.maxIntervalMs)),
+    retry: {
+      retry: options.retry ?? STREAM_DEFAULTS.retry,
+      retryDelay:
+        options.retryDelay ??
+        exponentialBackoff({ baseMs: STREAM_DEFAULTS.backoffBaseMs, maxMs: STREAM_DEFAULTS.backoffMaxMs, random }),
+    },
+    outageTimeoutMs: nonNegative(options.outageTimeoutMs, STREAM_DEFAULTS.outageTimeoutMs),
     onRetry: options.onRetry,
   };
 }
@@ -48,27 +62,10 @@ export function resolveStream(options: StreamOptions = {}): ResolvedStream {
     // 0 or Infinity: no stall detection (a timer of Infinity would fire at once in Node)
     stallTimeoutMs:
       options.stallTimeoutMs === undefined
-        ? 10_000
+        ? STREAM_DEFAULTS.stallTimeoutMs
         : Number.isFinite(options.stallTimeoutMs) && options.stallTimeoutMs > 0
           ? options.stallTimeoutMs
           : Number.POSITIVE_INFINITY,
-    recoverStream: options.recoverStream ?? true,
-  };
-}
-
-/** Back to the public option shape, for handing resolved options to another public function. */
-export function pollingOptionsOf(resolved: ResolvedPolling): PollingOptions {
-  const { scheduler, random, minIntervalMs, maxIntervalMs, maxBackoffMs, backoffBaseMs, maxConsecutiveErrors } = resolved;
-  const { outageTimeoutMs, onRetry } = resolved;
-  return {
-    scheduler,
-    random,
-    minIntervalMs,
-    maxIntervalMs,
-    maxBackoffMs,
-    backoffBaseMs,
-    maxConsecutiveErrors,
-    outageTimeoutMs,
-    ...(onRetry && { onRetry }),
+    recoverStream: options.recoverStream ?? STREAM_DEFAULTS.recoverStream,
   };
 }

@@ -15,11 +15,11 @@ import type { BackupClient } from '../api/backup-client.js';
 import { isTerminalStatus, type SeededBackup } from '../models/index.js';
 import { distinctProgress } from './distinct-progress.js';
 import { followOperation } from './follow-operation.js';
-import { discoverOperations } from './discover-operations.js';
+import { discoverWith } from './discover-operations.js';
 import { followStream, isStreamFailure } from './follow-stream.js';
 import { fromAbortable } from './from-abortable.js';
 import { fromFrameSource } from './from-frame-source.js';
-import { pollingOptionsOf, resolveStream, type ResolvedStream } from './resolve-options.js';
+import { resolveStream, type ResolvedStream } from './resolve-options.js';
 import { stallTimeout } from './stall-timeout.js';
 import { missingBackupId, streamEndedEarly, streamEndpoint, streamStalled } from './stream-errors.js';
 import { progressFromFrame } from './to-progress.js';
@@ -44,7 +44,7 @@ function findStartedCreation(
   policy: ResolvedStream,
   error: unknown,
 ): Observable<OperationProgress> {
-  const running$ = discoverOperations(client, pollingOptionsOf(policy)).pipe(
+  const running$ = discoverWith(client, { ...policy, onRetry: undefined }).pipe(
     take(1),
     stallTimeout(policy, () => streamStalled(streamEndpoint(client.baseUrl, 'progress-websocket'), policy.stallTimeoutMs)),
     map(({ creations }) => creations.find((progress) => !isTerminalStatus(progress.status))),

@@ -14,7 +14,7 @@ import {
   type Observable,
 } from 'rxjs';
 import type { BackupClient } from '../api/backup-client.js';
-import { isProtocolError } from '../api/errors/index.js';
+import { isHttpError, isNetworkError, isNotFoundError, isProtocolError, isTimeoutError } from '../api/errors/index.js';
 import { isTerminalStatus, type Backup } from '../models/index.js';
 import { distinctProgress } from './distinct-progress.js';
 import { followOperation } from './follow-operation.js';
@@ -23,7 +23,6 @@ import { fromAbortable } from './from-abortable.js';
 import { pollLoop, pollValues } from './poll-loop.js';
 import { statusStrategy } from './poll-status.js';
 import { resolveStream, type ResolvedStream } from './resolve-options.js';
-import { isConnectionFailure, statusOf } from './retry-policy.js';
 import { streamEndpoint } from './stream-errors.js';
 import { progressFromStatus } from './to-progress.js';
 import { typedErrors } from './typed-errors.js';
@@ -47,7 +46,7 @@ function readBaseline(client: BackupClient, backupId: string, policy: ResolvedSt
   const timeout = Number.isFinite(policy.stallTimeoutMs) ? policy.stallTimeoutMs : 10_000;
   return fromAbortable((signal) => client.status('restoration', backupId, { signal, timeout, retry: false })).pipe(
     map((status): Baseline => ({ status: progressFromStatus('restoration', backupId, status, policy.scheduler.now()) })),
-    catchError((error: unknown) => of<Baseline>(statusOf(error) === 404 ? { status: null } : undefined)),
+    catchError((error: unknown) => of<Baseline>(isNotFoundError(error) ? { status: null } : undefined)),
   );
 }
 
@@ -73,7 +72,7 @@ function followIfOurs(
 ): Observable<OperationProgress> {
   return followOperation(client, 'restoration', backupId, policy, { socket: false }).pipe(
     // 404: never restored, so ours never started
-    catchError((pollError: unknown) => throwError(() => (statusOf(pollError) === 404 ? error : pollError))),
+    catchError((pollError: unknown) => throwError(() => (isNotFoundError(pollError) ? error : pollError))),
     map((progress, index) => {
       if (index === 0 && isTerminalStatus(progress.status) && !isOurs(progress)) throw error;
       return progress;
@@ -105,7 +104,7 @@ function restoreByPolling(
           const progress = progressFromStatus('restoration', backupId, outcome.value, policy.scheduler.now());
           return !isOurs(progress);
         }
-        return !confirmed && statusOf(outcome.error) === 404;
+        return !confirmed && isNotFoundError(outcome.error);
       }),
       policy,
     ).pipe(
@@ -129,11 +128,11 @@ function restoreByPolling(
         }
         const error: unknown = notification.kind === 'E' ? notification.error : undefined;
         // 500: it ran and failed or was canceled (never COMPLETED), or it never started
-        if (statusOf(error) === 500) {
+        if (isHttpError(error) && error.status === 500) {
           return followIfOurs(client, backupId, policy, error, (p) => p.status !== 'COMPLETED' && isOurs(p));
         }
         // the connection went, or the answer could not be read: not the restoration
-        if (isConnectionFailure(error) || isProtocolError(error)) {
+        if (isNetworkError(error) || isTimeoutError(error) || isProtocolError(error)) {
           return followIfOurs(client, backupId, policy, error, isOurs);
         }
         return throwError(() => error);

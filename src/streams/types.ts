@@ -1,4 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
+import type { RetryOptions } from '../api/retry.js';
 import type { Backup, BackupStatusValue, BackupStreamedProgress } from '../models/index.js';
 
 /** Which wire carries progress: a WebSocket, the NDJSON streamed POST, or status polling. */
@@ -36,20 +37,17 @@ export interface Clock {
   random?: () => number;
 }
 
-export interface PollingOptions extends Clock {
+/**
+ * How status is polled and retried, as plain data. `retry` and `retryDelay` are the one retry
+ * vocabulary of the library (`RetryOptions`): here `retry` defaults to 8 retries of a
+ * transient failure in a row (a garbled answer counts as one), `retryDelay` to full-jitter
+ * backoff from 500 ms doubling to at most 30 s, `Retry-After` honoured.
+ */
+export interface PollingOptions extends Clock, RetryOptions {
   /** Shortest wait between polls, ms. Default 200. */
   minIntervalMs?: number;
   /** Longest wait between polls while healthy, ms. Default 5_000. */
   maxIntervalMs?: number;
-  /** Longest backoff wait after errors, ms (bounds Retry-After too). Default 30_000. */
-  maxBackoffMs?: number;
-  /** Backoff ceiling of the first retry, ms; doubles per consecutive error. Default 500. */
-  backoffBaseMs?: number;
-  /**
-   * Retryable failures tolerated in a row: the next one after these errors the observable.
-   * `0` never retries. Default 8.
-   */
-  maxConsecutiveErrors?: number;
   /**
    * How long the status may stay unreadable (every request failing: refused, timed out,
    * 5xx, a malformed or truncated answer) before following gives up with the last error.

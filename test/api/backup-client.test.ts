@@ -24,7 +24,7 @@ const UNKNOWN_ID = '9.0.0_1000000000000';
 const SLOW = { rateBytesPerSecond: 20_000 };
 
 function client(options: Partial<BackupClientOptions> = {}): BackupClient {
-  return createBackupClient({ baseUrl: emulator.url, retry: { delay: 1, jitter: false }, ...options });
+  return createBackupClient({ baseUrl: emulator.url, retryDelay: 1, ...options });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -206,7 +206,7 @@ describe('createBackupClient: typed errors', () => {
   });
 
   it('a refused connection -> NetworkError', async () => {
-    const api = createBackupClient({ baseUrl: `http://127.0.0.1:${await closedPort()}`, retry: { limit: 0 } });
+    const api = createBackupClient({ baseUrl: `http://127.0.0.1:${await closedPort()}`, retry: 0 });
     const error = await rejection(api.list());
     expect(isNetworkError(error) && error.url).toContain('/backups');
   });

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   createBackupClient,
+  exponentialBackoff,
   isAbortedError,
   isAuthenticationRequiredError,
   isServerError,
@@ -11,7 +12,7 @@ import { useEmulator } from '../helpers/emulator.js';
 import { recordingFetch } from './support.js';
 
 const emulator = useEmulator();
-const FAST = { delay: 1, jitter: false };
+const FAST = { retryDelay: 1 };
 
 function client(options: Partial<BackupClientOptions>) {
   return createBackupClient({ baseUrl: emulator.url, ...options });
@@ -34,15 +35,15 @@ describe('retry of idempotent reads', () => {
   it('a GET that fails 503 twice succeeds on the third attempt', async () => {
     const recorder = recordingFetch();
     emulator.current.admin.injectFault({ operation: 'backups_snapshot', status: 503, times: 2 });
-    const backups = await client({ fetch: recorder.fetch, retry: FAST }).list();
+    const backups = await client({ fetch: recorder.fetch, ...FAST }).list();
     expect(backups.iterable).toEqual([]);
     expect(recorder.calls('/backups')).toBe(3);
   });
 
-  it('gives up after `limit` retries with the last typed error', async () => {
+  it('gives up after `retry` retries with the last typed error', async () => {
     const recorder = recordingFetch();
     emulator.current.admin.injectFault({ operation: 'backups_snapshot', status: 503, body: 'busy' });
-    const error = await rejection(client({ fetch: recorder.fetch, retry: { ...FAST, limit: 3 } }).list());
+    const error = await rejection(client({ fetch: recorder.fetch, ...FAST, retry: 3 }).list());
     expect(isServerError(error) && [error.status, error.body.trim()]).toEqual([503, 'busy']);
     expect(recorder.calls('/backups')).toBe(4);
   });
@@ -50,13 +51,13 @@ describe('retry of idempotent reads', () => {
   it('retries a dropped connection', async () => {
     const recorder = recordingFetch();
     emulator.current.admin.injectFault({ operation: 'backups_snapshot', reset: true, times: 1 });
-    await expect(client({ fetch: recorder.fetch, retry: FAST }).list()).resolves.toMatchObject({ iterable: [] });
+    await expect(client({ fetch: recorder.fetch, ...FAST }).list()).resolves.toMatchObject({ iterable: [] });
     expect(recorder.calls('/backups')).toBe(2);
   });
 
-  it('never retries 511 or 505, even when listed', async () => {
+  it('never retries 511 or 505, even when a predicate says yes', async () => {
     const recorder = recordingFetch();
-    const api = client({ fetch: recorder.fetch, retry: { ...FAST, statusCodes: [503, 505, 511] } });
+    const api = client({ fetch: recorder.fetch, ...FAST, retry: () => true });
     emulator.current.admin.setState({ signedIn: false });
     expect(isAuthenticationRequiredError(await rejection(api.list()))).toBe(true);
     expect(recorder.calls('/backups')).toBe(1);
@@ -67,14 +68,14 @@ describe('retry of idempotent reads', () => {
 
   it('does not retry a 404', async () => {
     const recorder = recordingFetch();
-    await rejection(client({ fetch: recorder.fetch, retry: FAST }).status('creation', '9.0.0_1'));
+    await rejection(client({ fetch: recorder.fetch, ...FAST }).status('creation', '9.0.0_1'));
     expect(recorder.calls('/backup/9.0.0_1/creation/status')).toBe(1);
   });
 
   it('never retries a POST', async () => {
     const recorder = recordingFetch();
     emulator.current.admin.injectFault({ operation: 'backups_create_new_backup', status: 503, times: 1 });
-    const error = await rejection(client({ fetch: recorder.fetch, retry: FAST }).create());
+    const error = await rejection(client({ fetch: recorder.fetch, ...FAST }).create());
     expect(isServerError(error) && error.status).toBe(503);
     expect(recorder.calls('/backups/create')).toBe(1);
   });
@@ -82,17 +83,17 @@ describe('retry of idempotent reads', () => {
   it('retry: false on one call makes a single attempt whatever the policy', async () => {
     const recorder = recordingFetch();
     emulator.current.admin.injectFault({ operation: 'backups_snapshot', status: 503, times: 1 });
-    const api = client({ fetch: recorder.fetch, retry: { ...FAST, limit: 5 } });
+    const api = client({ fetch: recorder.fetch, ...FAST, retry: 5 });
     expect(isServerError(await rejection(api.list({ retry: false })))).toBe(true);
     expect(recorder.calls('/backups')).toBe(1);
     await expect(api.list()).resolves.toMatchObject({ iterable: [] });
     expect(recorder.calls('/backups')).toBe(2);
   });
 
-  it('limit 0 turns retries off', async () => {
+  it('retry: 0 turns retries off', async () => {
     const recorder = recordingFetch();
     emulator.current.admin.injectFault({ operation: 'backups_snapshot', status: 503, times: 1 });
-    await rejection(client({ fetch: recorder.fetch, retry: { limit: 0 } }).list());
+    await rejection(client({ fetch: recorder.fetch, retry: 0 }).list());
     expect(recorder.calls('/backups')).toBe(1);
   });
 
@@ -109,15 +110,15 @@ describe('retry of idempotent reads', () => {
     const recorder = withRetryAfter('0');
     emulator.current.admin.injectFault({ operation: 'backups_snapshot', status: 503, times: 1 });
     // Backoff alone would wait 60 s; the signal turns that into a failure instead of a hang.
-    const api = client({ fetch: recorder.fetch, retry: { delay: 60_000, backoffLimit: 60_000, jitter: false } });
+    const api = client({ fetch: recorder.fetch, retryDelay: exponentialBackoff({ baseMs: 60_000, maxMs: 60_000, jitter: false }) });
     await expect(api.list({ signal: AbortSignal.timeout(10_000) })).resolves.toMatchObject({ iterable: [] });
     expect(recorder.calls('/backups')).toBe(2);
   });
 
-  it('bounds a long Retry-After by backoffLimit', async () => {
+  it('bounds a long Retry-After by the backoff maximum', async () => {
     const recorder = withRetryAfter('3600');
     emulator.current.admin.injectFault({ operation: 'backups_snapshot', status: 503, times: 1 });
-    const api = client({ fetch: recorder.fetch, retry: { delay: 1, backoffLimit: 5, jitter: false } });
+    const api = client({ fetch: recorder.fetch, retryDelay: exponentialBackoff({ baseMs: 1, maxMs: 5, jitter: false }) });
     await expect(api.list({ signal: AbortSignal.timeout(10_000) })).resolves.toMatchObject({ iterable: [] });
     expect(recorder.calls('/backups')).toBe(2);
   });
@@ -126,7 +127,7 @@ describe('retry of idempotent reads', () => {
     const recorder = recordingFetch();
     emulator.current.admin.injectFault({ operation: 'backups_snapshot', status: 503 });
     const controller = new AbortController();
-    const api = client({ fetch: recorder.fetch, retry: { delay: 60_000, backoffLimit: 60_000, jitter: false } });
+    const api = client({ fetch: recorder.fetch, retryDelay: 60_000 });
     const pending = rejection(api.list({ signal: controller.signal }));
     setTimeout(() => controller.abort(), 100);
     expect(isAbortedError(await pending)).toBe(true);
@@ -141,7 +142,7 @@ describe('retry of idempotent reads', () => {
       return 0;
     };
     emulator.current.admin.injectFault({ operation: 'backups_snapshot', status: 503, times: 2 });
-    await client({ fetch: recorder.fetch, random, retry: { delay: 60_000, backoffLimit: 60_000, jitter: true } }).list({
+    await client({ fetch: recorder.fetch, random }).list({
       signal: AbortSignal.timeout(10_000),
     });
     expect(draws).toHaveLength(2);

@@ -1,3 +1,4 @@
+import { exponentialBackoff } from '../../src/api/index.js';
 import {
   createBackupActor,
   createBackupClient,
@@ -26,11 +27,10 @@ export const FAST_OPTIONS: FaultLifecycleOptions = {
     stallTimeoutMs: 400,
     minIntervalMs: 50,
     maxIntervalMs: 200,
-    backoffBaseMs: 50,
-    maxBackoffMs: 400,
+    retryDelay: exponentialBackoff({ baseMs: 50, maxMs: 400 }),
     outageTimeoutMs: 3_000,
   },
-  cancelRetry: { baseDelayMs: 50, maxDelayMs: 300, confirmIntervalMs: 100, requestTimeoutMs: 2_000 },
+  cancelRetry: { retryDelay: exponentialBackoff({ baseMs: 50, maxMs: 300 }), confirmIntervalMs: 100, requestTimeoutMs: 2_000 },
 };
 
 export const END_STATES: readonly string[] = ['done', 'cancelled', 'failed'] satisfies EndState[];

@@ -1,3 +1,4 @@
+import { exponentialBackoff } from '../../src/api/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createBackupActor,
@@ -127,7 +128,7 @@ for (const kind of ['creation', 'restoration'] as const) {
       const { actor, begin, cancels } = await lifecycle(kind, {
         stream: SILENT,
         cancelTimeoutMs: 2_000,
-        cancelRetry: { baseDelayMs: 50, maxDelayMs: 200 },
+        cancelRetry: { retryDelay: exponentialBackoff({ baseMs: 50, maxMs: 200 }) },
       });
       emulator.current.admin.injectFault({ operation: FAULTS[kind].stream, stallAfterFrames: 1 });
       emulator.current.admin.injectFault({ operation: FAULTS[kind].cancel, reset: true });
@@ -149,7 +150,7 @@ for (const kind of ['creation', 'restoration'] as const) {
     it('cancel during a short outage: retried until the daemon answers, then cancelled', async () => {
       const { actor, begin, cancels } = await lifecycle(kind, {
         stream: SILENT,
-        cancelRetry: { baseDelayMs: 50, maxDelayMs: 200, confirmIntervalMs: 100 },
+        cancelRetry: { retryDelay: exponentialBackoff({ baseMs: 50, maxMs: 200 }), confirmIntervalMs: 100 },
       });
       emulator.current.admin.injectFault({ operation: FAULTS[kind].stream, stallAfterFrames: 1 });
       emulator.current.admin.injectFault({ operation: FAULTS[kind].cancel, reset: true, times: 3 });

@@ -1,3 +1,4 @@
+import { exponentialBackoff } from '../../src/api/index.js';
 import { describe, expect, it } from 'vitest';
 import { HttpError, NetworkError, NotFoundError } from '../../src/api/errors/index.js';
 import type { BackupsStreamedProgress } from '../../src/models/index.js';
@@ -46,9 +47,8 @@ describe('discoverOperations', () => {
     const { seen } = run(
       discoverOperations(client, {
         scheduler: clock.scheduler,
-        random: seededRandom([0.5, 0.5, 0.5]),
-        backoffBaseMs: 1_000,
-        maxConsecutiveErrors: 2,
+        retry: 2,
+        retryDelay: exponentialBackoff({ baseMs: 1_000, maxMs: 30_000, random: seededRandom([0.5, 0.5, 0.5]) }),
       }),
     );
     const sockets = () => client.sourcesOf<BackupsStreamedProgress>('progressWebSocket');
@@ -72,7 +72,7 @@ describe('discoverOperations', () => {
   it('gives up after maxConsecutiveErrors failures in a row, or at once on a non-retryable error', async () => {
     const clock = new VirtualClock();
     const client = new FakeClient(() => clock.now());
-    const { seen } = run(discoverOperations(client, { scheduler: clock.scheduler, maxConsecutiveErrors: 1 }));
+    const { seen } = run(discoverOperations(client, { scheduler: clock.scheduler, retry: 1 }));
     const last = new NetworkError(where);
     client.sourcesOf('progressWebSocket')[0]!.fail(new NetworkError(where));
     await clock.advance(60_000);

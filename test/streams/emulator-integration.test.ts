@@ -1,3 +1,4 @@
+import { exponentialBackoff } from '../../src/api/index.js';
 import { filter, firstValueFrom, map, materialize, toArray, type Observable } from 'rxjs';
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -178,7 +179,8 @@ describe('streams against the emulator', () => {
     let statusRequests = 0;
     const client = createBackupClient({
       baseUrl: emulator.url,
-      retry: { limit: 5, delay: 1, jitter: false },
+      retry: 5,
+      retryDelay: 1,
       fetch: (input, init) => {
         statusRequests += 1;
         return fetch(input, init);
@@ -186,7 +188,7 @@ describe('streams against the emulator', () => {
     });
     emulator.current.admin.injectFault({ operation: 'backup_specific_creation_status', status: 503, body: 'busy' });
     const outcome = await firstValueFrom(
-      pollStatus(client, 'creation', id, { backoffBaseMs: 10, maxBackoffMs: 20, maxConsecutiveErrors: 2 }).pipe(materialize(), toArray()),
+      pollStatus(client, 'creation', id, { retry: 2, retryDelay: exponentialBackoff({ baseMs: 10, maxMs: 20 }) }).pipe(materialize(), toArray()),
     );
     const error = outcome.find((n) => n.kind === 'E')?.error;
     expect(isServerError(error) && error.status).toBe(503);

@@ -1,3 +1,4 @@
+import { exponentialBackoff } from '../../src/api/index.js';
 import { describe, expect, it } from 'vitest';
 import {
   AuthenticationRequiredError,
@@ -113,9 +114,7 @@ describe('pollStatus', () => {
     const { recorder } = record(
       pollStatus(client, 'creation', ID, {
         scheduler: clock.scheduler,
-        random: seededRandom([0.5, 0.25, 0.75, 0.999]),
-        backoffBaseMs: 400,
-        maxBackoffMs: 2_000,
+        retryDelay: exponentialBackoff({ baseMs: 400, maxMs: 2_000, random: seededRandom([0.5, 0.25, 0.75, 0.999]) }),
       }),
     );
     await clock.advance(60_000);
@@ -125,7 +124,7 @@ describe('pollStatus', () => {
     expect(recorder.completed).toBe(true);
   });
 
-  it('honours Retry-After, bounded by maxBackoffMs', async () => {
+  it('honours Retry-After, bounded by the backoff maximum', async () => {
     const clock = new VirtualClock();
     const client = new FakeClient(() => clock.now()).respond(
       'creationStatus',
@@ -136,7 +135,7 @@ describe('pollStatus', () => {
       ]),
     );
     const { recorder } = record(
-      pollStatus(client, 'creation', ID, { scheduler: clock.scheduler, random: () => 0, maxBackoffMs: 10_000 }),
+      pollStatus(client, 'creation', ID, { scheduler: clock.scheduler, retryDelay: exponentialBackoff({ baseMs: 500, maxMs: 10_000, random: () => 0 }) }),
     );
     await clock.advance(60_000);
     expect(client.callsOf('creationStatus').map((c) => c.at)).toEqual([0, 3_000, 13_000]);
@@ -157,21 +156,21 @@ describe('pollStatus', () => {
       ]),
     );
     const { recorder } = record(
-      pollStatus(client, 'creation', ID, { scheduler: clock.scheduler, random: () => 0.5, maxConsecutiveErrors: 2 }),
+      pollStatus(client, 'creation', ID, { scheduler: clock.scheduler, random: () => 0.5, retry: 2 }),
     );
     await clock.advance(60_000);
     expect(recorder.error).toBeUndefined();
     expect(recorder.values.map((s) => s.value)).toEqual(['IN-PROGRESS', 'COMPLETED']);
   });
 
-  it('errors with the typed error after more than maxConsecutiveErrors failures', async () => {
+  it('errors with the typed error after more than `retry` failures', async () => {
     const clock = new VirtualClock();
     const failure = new NetworkError(where);
     const client = new FakeClient(() => clock.now()).respond('creationStatus', () => {
       throw failure;
     });
     const { recorder } = record(
-      pollStatus(client, 'creation', ID, { scheduler: clock.scheduler, random: () => 1, maxConsecutiveErrors: 3 }),
+      pollStatus(client, 'creation', ID, { scheduler: clock.scheduler, random: () => 1, retry: 3 }),
     );
     await clock.advance(120_000);
     expect(recorder.error).toBe(failure);
@@ -201,7 +200,7 @@ describe('pollStatus', () => {
     const client = new FakeClient(() => clock.now()).respond('creationStatus', () => {
       throw failure;
     });
-    const options = { scheduler: clock.scheduler, random: () => 1, maxConsecutiveErrors: 1_000, outageTimeoutMs: 10_000 };
+    const options = { scheduler: clock.scheduler, random: () => 1, retry: 1_000, outageTimeoutMs: 10_000 };
     const { recorder } = record(pollStatus(client, 'creation', ID, options));
     await clock.advance(9_999);
     expect(recorder.error).toBeUndefined();

@@ -6,7 +6,11 @@ export type PiecesBackupErrorName =
   | 'TimeoutError'
   | 'ProtocolError'
   | 'AbortedError'
-  | 'DaemonNotFoundError';
+  | 'DaemonNotFoundError'
+  // the lifecycle machines' own: they extend this base too
+  | 'CancelTimeoutError'
+  | 'OperationLostError'
+  | 'OperationFailedError';
 
 export type HttpErrorName =
   | 'HttpError'

@@ -1,3 +1,4 @@
+import { exponentialBackoff } from '../../../src/api/index.js';
 import type { AnyActor, AnyEventObject, AnyStateMachine } from 'xstate';
 import {
   CancelTimeoutError,
@@ -29,9 +30,9 @@ const FAST_RATE = 50_000_000;
 export const MODEL_OPTIONS: LifecycleOptions = {
   transport: 'websocket',
   // a stalled stream stays silent (no fallback), a dropped one falls back to polling only
-  stream: { stallTimeoutMs: 60_000, recoverStream: false, minIntervalMs: 50, maxIntervalMs: 300, backoffBaseMs: 50 },
+  stream: { stallTimeoutMs: 60_000, recoverStream: false, minIntervalMs: 50, maxIntervalMs: 300, retryDelay: exponentialBackoff({ baseMs: 50, maxMs: 30_000 }) },
   cancelTimeoutMs: 3_000,
-  cancelRetry: { confirmIntervalMs: 500, maxDelayMs: 300 },
+  cancelRetry: { confirmIntervalMs: 500, retryDelay: exponentialBackoff({ baseMs: 250, maxMs: 300 }) },
 };
 
 export interface LifecycleModelEnv extends ModelEnv {
