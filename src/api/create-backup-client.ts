@@ -1,11 +1,16 @@
 import ky from 'ky';
 import {
+  cancelEndpoint,
   decodeBackup,
   decodeBackupStatus,
   decodeBackupStreamedProgress,
   decodeBackups,
   decodeBackupsStreamedProgress,
+  endpointPath,
+  statusEndpoint,
   type Decoder,
+  type EndpointName,
+  type EndpointPathArgs,
 } from '../models/index.js';
 import type { BackupClient, BackupClientOptions, CallOptions } from './backup-client.js';
 import { decodeBody } from './decode-body.js';
@@ -41,7 +46,8 @@ export function createBackupClient(options: BackupClientOptions): BackupClient {
   };
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;
   const operationTimeout = options.operationTimeout ?? false;
-  const id = encodeURIComponent;
+  // Table paths are absolute (`/backups`); requests take them relative to `baseUrl`.
+  const pathOf = <N extends EndpointName>(name: N, ...args: EndpointPathArgs<N>) => endpointPath(name, ...args).slice(1);
 
   const spec = (method: RequestSpec['method'], path: string, call: CallOptions | undefined, json?: unknown, long = false) => ({
     method,
@@ -85,27 +91,28 @@ export function createBackupClient(options: BackupClientOptions): BackupClient {
   return {
     baseUrl,
 
-    backup: (assets, call) => postVoid('backup', assets, call),
-    backupAsset: (asset, call) => postVoid('backup/asset', asset, call),
-    restore: (backupId, backup, call) => postJson(`backup/${id(backupId)}/restore`, backup, decodeBackup, call, true),
+    backup: (assets, call) => postVoid(pathOf('backup'), assets, call),
+    backupAsset: (asset, call) => postVoid(pathOf('backup_asset'), asset, call),
+    restore: (backupId, backup, call) =>
+      postJson(pathOf('backup_restore_specific_backup', { backup: backupId }), backup, decodeBackup, call, true),
     restoreStreamed: (backupId, backup, call) =>
-      postJson(`backup/${id(backupId)}/restore/streamed`, backup, decodeBackupStreamedProgress, call, true),
-    getBackup: (backupId, call) => get(`backup/${id(backupId)}`, decodeBackup, call),
-    cancel: (kind, backupId, call) => postVoid(`backup/${id(backupId)}/${kind}/cancel`, call?.backup, call),
-    status: (kind, backupId, call) => get(`backup/${id(backupId)}/${kind}/status`, decodeBackupStatus, call),
+      postJson(pathOf('backup_restore_specific_backup_streamed', { backup: backupId }), backup, decodeBackupStreamedProgress, call, true),
+    getBackup: (backupId, call) => get(pathOf('backup_specific_backup_snapshot', { backup: backupId }), decodeBackup, call),
+    cancel: (kind, backupId, call) => postVoid(pathOf(cancelEndpoint(kind), { backup: backupId }), call?.backup, call),
+    status: (kind, backupId, call) => get(pathOf(statusEndpoint(kind), { backup: backupId }), decodeBackupStatus, call),
 
-    list: (call) => get('backups', decodeBackups, call),
-    create: (seed, call) => postJson('backups/create', seed, decodeBackup, call, true),
-    createStreamed: (seed, call) => postJson('backups/create/streamed', seed, decodeBackupStreamedProgress, call, true),
-    delete: (backupId, backup, call) => postVoid(`backups/${id(backupId)}/delete`, backup, call),
+    list: (call) => get(pathOf('backups_snapshot'), decodeBackups, call),
+    create: (seed, call) => postJson(pathOf('backups_create_new_backup'), seed, decodeBackup, call, true),
+    createStreamed: (seed, call) => postJson(pathOf('backups_create_new_backup_streamed'), seed, decodeBackupStreamedProgress, call, true),
+    delete: (backupId, backup, call) => postVoid(pathOf('backups_delete_specific_backup', { backup: backupId }), backup, call),
 
-    createStreamedFrames: (seed, call) => ndjson('backups/create/streamed', seed, decodeBackupStreamedProgress, call),
+    createStreamedFrames: (seed, call) => ndjson(pathOf('backups_create_new_backup_streamed'), seed, decodeBackupStreamedProgress, call),
     restoreStreamedFrames: (backupId, backup, call) =>
-      ndjson(`backup/${id(backupId)}/restore/streamed`, backup, decodeBackupStreamedProgress, call),
+      ndjson(pathOf('backup_restore_specific_backup_streamed', { backup: backupId }), backup, decodeBackupStreamedProgress, call),
     // The socket starts its operation only on the first frame, so `{}` when nothing was given.
-    createWebSocket: (seed, call) => socket('backups/create/streamed/websocket', seed ?? {}, decodeBackupStreamedProgress, call),
+    createWebSocket: (seed, call) => socket(pathOf('backups_create_streamed_websocket'), seed ?? {}, decodeBackupStreamedProgress, call),
     restoreWebSocket: (backupId, backup, call) =>
-      socket(`backup/${id(backupId)}/restore/streamed/websocket`, backup ?? {}, decodeBackupStreamedProgress, call),
-    progressWebSocket: (call) => socket('backups/streamed/progress', undefined, decodeBackupsStreamedProgress, call),
+      socket(pathOf('backup_restore_streamed_websocket', { backup: backupId }), backup ?? {}, decodeBackupStreamedProgress, call),
+    progressWebSocket: (call) => socket(pathOf('backups_streamed_progress_websocket'), undefined, decodeBackupsStreamedProgress, call),
   };
 }

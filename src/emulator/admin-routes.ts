@@ -2,9 +2,9 @@ import { decodeAsset, type Assets } from '../models/index.js';
 import { optionalBody } from './backup-routes.js';
 import type { EmulatorCore } from './emulator-core.js';
 import { parseFaultSpec } from './faults.js';
-import { HttpError } from './http-error.js';
 import { sendEmpty, sendJson, sendText } from './http-io.js';
 import { validateStatePatch } from './options.js';
+import { RequestRejection } from './request-rejection.js';
 import type { Route } from './router.js';
 
 export function operationsOf(core: EmulatorCore) {
@@ -16,19 +16,21 @@ export function operationsOf(core: EmulatorCore) {
 }
 
 function required(body: unknown): unknown {
-  if (body === undefined) throw new HttpError(400, 'a JSON body is required');
+  if (body === undefined) throw new RequestRejection(400, 'a JSON body is required');
   return body;
 }
 
 export const DEFAULT_FAILURE_REASON = 'injected failure';
 
 function parseFailRequest(body: unknown): { kind: 'creation' | 'restoration'; reason: string } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RequestRejection(400, 'body must be a JSON object');
   const { kind, reason = DEFAULT_FAILURE_REASON, ...rest } = body as Record<string, unknown>;
   const unknown = Object.keys(rest)[0];
-  if (unknown !== undefined) throw new HttpError(400, `unknown field ${JSON.stringify(unknown)}`);
-  if (kind !== 'creation' && kind !== 'restoration') throw new HttpError(400, 'kind must be "creation" or "restoration"');
-  if (typeof reason !== 'string' || reason.length > 1000) throw new HttpError(400, 'reason must be a string of at most 1000 characters');
+  if (unknown !== undefined) throw new RequestRejection(400, `unknown field ${JSON.stringify(unknown)}`);
+  if (kind !== 'creation' && kind !== 'restoration') throw new RequestRejection(400, 'kind must be "creation" or "restoration"');
+  if (typeof reason !== 'string' || reason.length > 1000) {
+    throw new RequestRejection(400, 'reason must be a string of at most 1000 characters');
+  }
   return { kind, reason };
 }
 
@@ -79,7 +81,7 @@ export const adminRoutes: readonly Route[] = [
     path: '/__emulator/assets',
     handle: ({ core, body, res }) => {
       const asset = optionalBody(decodeAsset, required(body), 'Asset');
-      if (!asset) throw new HttpError(400, 'body is not a valid Asset');
+      if (!asset) throw new RequestRejection(400, 'body is not a valid Asset');
       core.db.upsert([asset]);
       sendEmpty(res);
     },

@@ -10,11 +10,11 @@ import {
 } from '../models/index.js';
 import type { Manifest } from './cloud-store.js';
 import type { EmulatorCore } from './emulator-core.js';
-import { HttpError } from './http-error.js';
 import { sendEmpty, sendJson, sendText } from './http-io.js';
 import { answerStreamed, answerWhenDone } from './operation-responses.js';
 import { isValidId } from './request-guard.js';
-import type { Route } from './router.js';
+import { RequestRejection } from './request-rejection.js';
+import { endpointRoutes, type Route } from './router.js';
 
 function isEmptyObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
@@ -29,51 +29,42 @@ export function optionalBody<T>(decoder: Decoder<T>, body: unknown, what: string
   try {
     return decode(decoder, body);
   } catch (error) {
-    if (error instanceof DecodeError) throw new HttpError(400, `body is not a valid ${what}: ${error.message}`);
+    if (error instanceof DecodeError) throw new RequestRejection(400, `body is not a valid ${what}: ${error.message}`);
     throw error;
   }
 }
 
 function manifestOf(core: EmulatorCore, id: string): Manifest {
   const manifest = core.cloud.get(id);
-  if (!manifest) throw new HttpError(404, `no backup ${id}`);
+  if (!manifest) throw new RequestRejection(404, `no backup ${id}`);
   return manifest;
 }
 
-/** The seed's nine endpoints and the companion Backups API, per docs/protocol.md. */
-export const backupRoutes: readonly Route[] = [
-  {
-    method: 'POST',
-    path: '/backup/asset',
-    operation: 'backup_asset',
-    cloud: true,
-    handle: ({ core, body, res }) => {
-      const asset = optionalBody(decodeAsset, body, 'Asset');
-      if (asset) {
-        if (!isValidId(asset.id)) throw new HttpError(400, `malformed asset id ${JSON.stringify(asset.id.slice(0, 140))}`);
-        core.cloud.storeAsset(asset);
-      }
-      sendEmpty(res);
-    },
-  },
-  {
-    method: 'POST',
-    path: '/backup',
-    operation: 'backup',
+/** The seed's nine endpoints and the companion Backups API, per docs/protocol.md, by operation name. */
+export const backupRoutes: readonly Route[] = endpointRoutes(['GET', 'POST'], {
+  backup: {
     cloud: true,
     handle: ({ core, body, res }) => {
       const assets = optionalBody(decodeAssets, body, 'Assets');
       const running = core.registry.runningCreation;
-      if (running) throw new HttpError(409, `backup creation ${running.id} is already in progress`);
+      if (running) throw new RequestRejection(409, `backup creation ${running.id} is already in progress`);
       if (assets) core.db.upsert(assets.iterable);
       core.registry.startCreation();
       sendEmpty(res);
     },
   },
-  {
-    method: 'POST',
-    path: '/backup/:backup/restore',
-    operation: 'backup_restore_specific_backup',
+  backup_asset: {
+    cloud: true,
+    handle: ({ core, body, res }) => {
+      const asset = optionalBody(decodeAsset, body, 'Asset');
+      if (asset) {
+        if (!isValidId(asset.id)) throw new RequestRejection(400, `malformed asset id ${JSON.stringify(asset.id.slice(0, 140))}`);
+        core.cloud.storeAsset(asset);
+      }
+      sendEmpty(res);
+    },
+  },
+  backup_restore_specific_backup: {
     cloud: true,
     handle: async ({ core, body, params, res, fault }) => {
       optionalBody(decodeBackup, body, 'Backup');
@@ -81,10 +72,7 @@ export const backupRoutes: readonly Route[] = [
       await answerWhenDone(res, operation, fault);
     },
   },
-  {
-    method: 'POST',
-    path: '/backup/:backup/restore/streamed',
-    operation: 'backup_restore_specific_backup_streamed',
+  backup_restore_specific_backup_streamed: {
     cloud: true,
     handle: async ({ core, body, params, req, res, fault }) => {
       optionalBody(decodeBackup, body, 'Backup');
@@ -92,40 +80,28 @@ export const backupRoutes: readonly Route[] = [
       await answerStreamed(req, res, operation, fault);
     },
   },
-  {
-    method: 'GET',
-    path: '/backup/:backup',
-    operation: 'backup_specific_backup_snapshot',
+  backup_specific_backup_snapshot: {
     cloud: true,
     handle: ({ core, params, res, fault }) => {
       sendJson(res, 200, manifestOf(core, params['backup']!).backup, fault);
     },
   },
-  {
-    method: 'POST',
-    path: '/backup/:backup/creation/cancel',
-    operation: 'backup_specific_creation_cancel',
+  backup_specific_creation_cancel: {
     handle: ({ core, params, res }) => {
       const id = params['backup']!;
       if (core.registry.creation(id)?.requestCancel()) sendEmpty(res);
       else sendText(res, 500, `no backup creation in progress for ${id}`);
     },
   },
-  {
-    method: 'GET',
-    path: '/backup/:backup/creation/status',
-    operation: 'backup_specific_creation_status',
+  backup_specific_creation_status: {
     handle: ({ core, params, res, fault }) => {
       const id = params['backup']!;
       const status = core.registry.creationStatus(id);
-      if (!status) throw new HttpError(404, `no backup creation ${id}`);
+      if (!status) throw new RequestRejection(404, `no backup creation ${id}`);
       sendJson(res, 200, status, fault);
     },
   },
-  {
-    method: 'POST',
-    path: '/backup/:backup/restoration/cancel',
-    operation: 'backup_specific_restoration_cancel',
+  backup_specific_restoration_cancel: {
     handle: ({ core, body, params, res }) => {
       optionalBody(decodeBackup, body, 'Backup');
       const id = params['backup']!;
@@ -133,23 +109,17 @@ export const backupRoutes: readonly Route[] = [
       else sendText(res, 500, `no restoration in progress for ${id}`);
     },
   },
-  {
-    method: 'GET',
-    path: '/backup/:backup/restoration/status',
-    operation: 'backup_specific_restoration_status',
+  backup_specific_restoration_status: {
     handle: ({ core, params, res, fault }) => {
       const id = params['backup']!;
       const status = core.registry.restorationStatus(id);
       if (!status) {
-        throw new HttpError(404, core.cloud.get(id) ? `backup ${id} was never restored` : `no backup ${id}`);
+        throw new RequestRejection(404, core.cloud.get(id) ? `backup ${id} was never restored` : `no backup ${id}`);
       }
       sendJson(res, 200, status, fault);
     },
   },
-  {
-    method: 'GET',
-    path: '/backups',
-    operation: 'backups_snapshot',
+  backups_snapshot: {
     cloud: true,
     handle: ({ core, res, fault }) => {
       const iterable = core.cloud.list();
@@ -157,40 +127,31 @@ export const backupRoutes: readonly Route[] = [
       sendJson(res, 200, backups, fault);
     },
   },
-  {
-    method: 'POST',
-    path: '/backups/create',
-    operation: 'backups_create_new_backup',
+  backups_create_new_backup: {
     cloud: true,
     handle: async ({ core, body, res, fault }) => {
       optionalBody(decodeSeededBackup, body, 'SeededBackup');
       await answerWhenDone(res, core.registry.startCreation(), fault);
     },
   },
-  {
-    method: 'POST',
-    path: '/backups/create/streamed',
-    operation: 'backups_create_new_backup_streamed',
+  backups_create_new_backup_streamed: {
     cloud: true,
     handle: async ({ core, body, req, res, fault }) => {
       optionalBody(decodeSeededBackup, body, 'SeededBackup');
       await answerStreamed(req, res, core.registry.startCreation(), fault);
     },
   },
-  {
-    method: 'POST',
-    path: '/backups/:backup/delete',
-    operation: 'backups_delete_specific_backup',
+  backups_delete_specific_backup: {
     cloud: true,
     handle: ({ core, body, params, res }) => {
       optionalBody(decodeBackup, body, 'Backup');
       const id = params['backup']!;
       manifestOf(core, id);
       if (core.registry.runningRestoration?.id === id) {
-        throw new HttpError(409, `backup ${id} is being restored; cancel the restoration first`);
+        throw new RequestRejection(409, `backup ${id} is being restored; cancel the restoration first`);
       }
       core.cloud.delete(id);
       sendEmpty(res);
     },
   },
-];
+});

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError } from './http-error.js';
+import { RequestRejection } from './request-rejection.js';
 
 /** How long a browser may reuse a preflight answer, in seconds. */
 export const PREFLIGHT_MAX_AGE_SECONDS = 600;
@@ -67,7 +67,7 @@ export function answerPreflight(req: IncomingMessage, res: ServerResponse, origi
   const methods: readonly string[] = admin ? ADMIN_METHODS : API_METHODS;
   const method = String(req.headers['access-control-request-method']).trim();
   if (!methods.includes(method)) {
-    throw new HttpError(405, `method ${JSON.stringify(method)} is not allowed cross-origin here; use ${methods.join(', ')}`, {
+    throw new RequestRejection(405, `method ${JSON.stringify(method)} is not allowed cross-origin here; use ${methods.join(', ')}`, {
       allow: methods.join(', '),
     });
   }

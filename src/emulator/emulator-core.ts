@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CloudStore, sha256File } from './cloud-store.js';
 import { FaultBook } from './faults.js';
-import { HttpError } from './http-error.js';
 import { RESET_REASON, SHUTDOWN_REASON } from './interruption.js';
 import { LocalDatabase } from './local-database.js';
 import { OperationJournal } from './operation-journal.js';
 import { OperationRegistry } from './operation-registry.js';
 import type { EmulatorState, ResolvedOptions } from './options.js';
+import { RequestRejection } from './request-rejection.js';
 import { sampleAssets } from './sample-assets.js';
 import { removeStagingLeftovers } from './staging-leftovers.js';
 
@@ -74,9 +74,9 @@ export class EmulatorCore {
   }
 
   /** 511 before 505, as docs/protocol.md orders the cloud checks. */
-  cloudCheck(): HttpError | undefined {
+  cloudCheck(): RequestRejection | undefined {
     if (!this.state.signedIn || !this.state.cloudConnected) {
-      return new HttpError(
+      return new RequestRejection(
         511,
         !this.state.signedIn
           ? 'network authentication required: sign in to Pieces OS to back up'
@@ -84,7 +84,7 @@ export class EmulatorCore {
       );
     }
     if (!this.state.osUpToDate) {
-      return new HttpError(505, `Pieces OS ${this.state.version} is out of date: update it to back up to the cloud`);
+      return new RequestRejection(505, `Pieces OS ${this.state.version} is out of date: update it to back up to the cloud`);
     }
     return undefined;
   }

@@ -1,26 +1,10 @@
-import { HttpError } from './http-error.js';
+import { ENDPOINT_NAMES, type EndpointName } from '../models/index.js';
+import { RequestRejection } from './request-rejection.js';
 
-/** The seed's operation names plus the companion ones: what a fault is aimed at. */
-export const OPERATION_NAMES = [
-  'backup',
-  'backup_asset',
-  'backup_restore_specific_backup',
-  'backup_restore_specific_backup_streamed',
-  'backup_specific_backup_snapshot',
-  'backup_specific_creation_cancel',
-  'backup_specific_creation_status',
-  'backup_specific_restoration_cancel',
-  'backup_specific_restoration_status',
-  'backups_snapshot',
-  'backups_create_new_backup',
-  'backups_create_new_backup_streamed',
-  'backups_delete_specific_backup',
-  'backups_create_streamed_websocket',
-  'backup_restore_streamed_websocket',
-  'backups_streamed_progress_websocket',
-] as const;
+/** What a fault is aimed at: an endpoint's operation name (the seed's or a companion one), in table order. */
+export const OPERATION_NAMES: readonly OperationName[] = ENDPOINT_NAMES;
 
-export type OperationName = (typeof OPERATION_NAMES)[number];
+export type OperationName = EndpointName;
 
 /**
  * A misbehaviour injected for one operation. Several kinds may be combined; `times`
@@ -51,34 +35,34 @@ const FLAG_KEYS = ['reset', 'truncate', 'malformed'] as const;
 
 export function parseFaultSpec(value: unknown): FaultSpec {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new HttpError(400, 'fault must be a JSON object');
+    throw new RequestRejection(400, 'fault must be a JSON object');
   }
   const source = value as Record<string, unknown>;
   const operation = source['operation'];
   if (typeof operation !== 'string' || !(OPERATION_NAMES as readonly string[]).includes(operation)) {
-    throw new HttpError(400, `fault.operation must be one of ${OPERATION_NAMES.join(', ')}`);
+    throw new RequestRejection(400, `fault.operation must be one of ${OPERATION_NAMES.join(', ')}`);
   }
   const spec: FaultSpec = { operation: operation as OperationName };
   for (const [key, item] of Object.entries(source)) {
     if (key === 'operation') continue;
     if ((COUNT_KEYS as readonly string[]).includes(key)) {
       if (typeof item !== 'number' || !Number.isInteger(item) || item < 0) {
-        throw new HttpError(400, `fault.${key} must be an integer >= 0`);
+        throw new RequestRejection(400, `fault.${key} must be an integer >= 0`);
       }
       spec[key as (typeof COUNT_KEYS)[number]] = item;
     } else if ((FLAG_KEYS as readonly string[]).includes(key)) {
-      if (typeof item !== 'boolean') throw new HttpError(400, `fault.${key} must be a boolean`);
+      if (typeof item !== 'boolean') throw new RequestRejection(400, `fault.${key} must be a boolean`);
       spec[key as (typeof FLAG_KEYS)[number]] = item;
     } else if (key === 'status') {
       if (typeof item !== 'number' || !Number.isInteger(item) || item < 200 || item > 599) {
-        throw new HttpError(400, 'fault.status must be an HTTP status 200-599');
+        throw new RequestRejection(400, 'fault.status must be an HTTP status 200-599');
       }
       spec.status = item;
     } else if (key === 'body') {
-      if (typeof item !== 'string') throw new HttpError(400, 'fault.body must be a string');
+      if (typeof item !== 'string') throw new RequestRejection(400, 'fault.body must be a string');
       spec.body = item;
     } else {
-      throw new HttpError(400, `unknown fault field ${JSON.stringify(key)}`);
+      throw new RequestRejection(400, `unknown fault field ${JSON.stringify(key)}`);
     }
   }
   return spec;

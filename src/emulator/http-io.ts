@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultSpec } from './faults.js';
-import { HttpError } from './http-error.js';
+import { RequestRejection } from './request-rejection.js';
 
 const TEXT = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -45,7 +45,7 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, fa
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
-    return Promise.reject(new HttpError(413, `request body over ${maxBytes} bytes`, { connection: 'close' }));
+    return Promise.reject(new RequestRejection(413, `request body over ${maxBytes} bytes`, { connection: 'close' }));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -57,7 +57,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       if (size > maxBytes) {
         over = true;
         chunks.length = 0;
-        reject(new HttpError(413, `request body over ${maxBytes} bytes`, { connection: 'close' }));
+        reject(new RequestRejection(413, `request body over ${maxBytes} bytes`, { connection: 'close' }));
         return;
       }
       chunks.push(chunk);
@@ -84,14 +84,14 @@ function isJsonType(contentType: string | undefined): boolean {
 export function parseJsonBody(req: IncomingMessage, raw: Buffer): unknown {
   if (raw.length === 0) return undefined;
   if (!isJsonType(req.headers['content-type'])) {
-    throw new HttpError(415, `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}: send application/json`);
+    throw new RequestRejection(415, `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}: send application/json`);
   }
   const text = raw.toString('utf8');
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new HttpError(400, 'malformed JSON body');
+    throw new RequestRejection(400, 'malformed JSON body');
   }
 }
 

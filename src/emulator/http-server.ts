@@ -4,9 +4,9 @@ import { backupRoutes } from './backup-routes.js';
 import { answerPreflight, isPreflight, setCorsHeaders } from './cors.js';
 import type { EmulatorCore } from './emulator-core.js';
 import type { FaultSpec } from './faults.js';
-import { isHttpError } from './http-error.js';
 import { parseJsonBody, readBody, sendEmpty, sendText } from './http-io.js';
 import { checkRequestOrigin, pathSegments } from './request-guard.js';
+import { isRequestRejection } from './request-rejection.js';
 import { matchRoute, type Route } from './router.js';
 import { isWebSocketPath } from './websocket.js';
 
@@ -39,7 +39,7 @@ function respondWithError(req: IncomingMessage, res: ServerResponse, error: unkn
     res.destroy();
     return;
   }
-  if (isHttpError(error)) {
+  if (isRequestRejection(error)) {
     sendText(res, error.status, error.message, error.headers);
     // Drain whatever the client is still sending so it can read the answer.
     if (error.status === 413) req.resume();

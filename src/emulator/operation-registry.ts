@@ -1,11 +1,11 @@
 import type { BackupStatus } from '../models/index.js';
 import type { Manifest } from './cloud-store.js';
 import { startCreation } from './creation.js';
-import { HttpError } from './http-error.js';
 import { settleInterrupted, type CrashEvidence } from './interruption.js';
 import type { Operation } from './operation.js';
 import type { OperationEnv } from './operation-env.js';
 import type { OperationJournal, OperationRecord } from './operation-journal.js';
+import { RequestRejection } from './request-rejection.js';
 import { startRestoration } from './restoration.js';
 
 /** `ended` is set on the change that made an operation terminal. */
@@ -87,7 +87,7 @@ export class OperationRegistry {
 
   startCreation(): Operation {
     if (this.creationRunning) {
-      throw new HttpError(409, `backup creation ${this.creationRunning.id} is already in progress`);
+      throw new RequestRejection(409, `backup creation ${this.creationRunning.id} is already in progress`);
     }
     const { id, timestamp } = this.nextId();
     const operation = startCreation(this.env, id, timestamp);
@@ -99,7 +99,7 @@ export class OperationRegistry {
 
   startRestoration(manifest: Manifest): Operation {
     if (this.restorationRunning) {
-      throw new HttpError(409, `restoration of ${this.restorationRunning.id} is already in progress`);
+      throw new RequestRejection(409, `restoration of ${this.restorationRunning.id} is already in progress`);
     }
     const operation = startRestoration(this.env, manifest);
     this.restorations.set(manifest.backup.id, operation);
@@ -157,7 +157,7 @@ export class OperationRegistry {
   /** Fails the running operation of `kind` (admin surface); 409 when none is running. */
   failRunning(kind: 'creation' | 'restoration', reason: string): Operation {
     const operation = kind === 'creation' ? this.creationRunning : this.restorationRunning;
-    if (!operation?.failNow(reason)) throw new HttpError(409, `no ${kind} is in progress`);
+    if (!operation?.failNow(reason)) throw new RequestRejection(409, `no ${kind} is in progress`);
     return operation;
   }
 

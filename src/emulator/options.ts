@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { parseOrigin } from './cors.js';
-import { HttpError } from './http-error.js';
+import { RequestRejection } from './request-rejection.js';
 
 /** Outside the range Pieces OS uses (39300-39333, 1000), so the two never collide. */
 export const DEFAULT_PORT = 39399;
@@ -110,30 +110,30 @@ const BOOLEAN_KEYS = ['signedIn', 'cloudConnected', 'osUpToDate'] as const;
 /** Checks a state patch from the admin surface; unknown keys and wrong types are a 400. */
 export function validateStatePatch(value: unknown): Partial<EmulatorState> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new HttpError(400, 'state patch must be a JSON object');
+    throw new RequestRejection(400, 'state patch must be a JSON object');
   }
   const patch: Partial<EmulatorState> = {};
   for (const [key, item] of Object.entries(value)) {
     if ((BOOLEAN_KEYS as readonly string[]).includes(key)) {
-      if (typeof item !== 'boolean') throw new HttpError(400, `state.${key} must be a boolean`);
+      if (typeof item !== 'boolean') throw new RequestRejection(400, `state.${key} must be a boolean`);
       patch[key as (typeof BOOLEAN_KEYS)[number]] = item;
     } else if (key === 'version') {
       if (typeof item !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/.test(item)) {
-        throw new HttpError(400, 'state.version must be a version string like 9.0.0');
+        throw new RequestRejection(400, 'state.version must be a version string like 9.0.0');
       }
       patch.version = item;
     } else if (key === 'rateBytesPerSecond') {
       if (typeof item !== 'number' || !Number.isFinite(item) || item <= 0) {
-        throw new HttpError(400, 'state.rateBytesPerSecond must be a positive number');
+        throw new RequestRejection(400, 'state.rateBytesPerSecond must be a positive number');
       }
       patch.rateBytesPerSecond = item;
     } else if (key === 'cancelDelayMs') {
       if (typeof item !== 'number' || !Number.isFinite(item) || item < 0) {
-        throw new HttpError(400, 'state.cancelDelayMs must be a number >= 0');
+        throw new RequestRejection(400, 'state.cancelDelayMs must be a number >= 0');
       }
       patch.cancelDelayMs = item;
     } else {
-      throw new HttpError(400, `unknown state field ${JSON.stringify(key)}`);
+      throw new RequestRejection(400, `unknown state field ${JSON.stringify(key)}`);
     }
   }
   return patch;

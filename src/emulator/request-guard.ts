@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { normalizeOrigin } from './cors.js';
-import { HttpError } from './http-error.js';
 import type { ResolvedOptions } from './options.js';
+import { RequestRejection } from './request-rejection.js';
 
 /** `^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$` and no `..`: docs/protocol.md "Ids". */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -35,7 +35,7 @@ export function checkRequestOrigin(
     hostname !== undefined &&
     (LOOPBACK_HOSTS.has(hostname) ||
       (bindHost !== '0.0.0.0' && bindHost !== '::' && (hostname === bindHost || hostname === `[${bindHost}]`)));
-  if (!hostOk) throw new HttpError(403, `forbidden: Host ${JSON.stringify(hostHeader ?? '')} is not a loopback host`);
+  if (!hostOk) throw new RequestRejection(403, `forbidden: Host ${JSON.stringify(hostHeader ?? '')} is not a loopback host`);
 
   const header = req.headers.origin;
   if (header === undefined) return undefined;
@@ -44,7 +44,7 @@ export function checkRequestOrigin(
   if (origin !== undefined && policy.allowedOrigins.includes(origin)) return origin;
   if (origin !== undefined && policy.allowLoopbackOrigins && LOOPBACK_HOSTS.has(new URL(origin).hostname)) return origin;
   const hint = origin === undefined ? 'it is not an http(s) origin' : `start the emulator with --allow-origin ${origin} to trust it`;
-  throw new HttpError(403, `forbidden: Origin ${JSON.stringify(header)} is not allowed: ${hint}`);
+  throw new RequestRejection(403, `forbidden: Origin ${JSON.stringify(header)} is not allowed: ${hint}`);
 }
 
 /**
@@ -53,9 +53,9 @@ export function checkRequestOrigin(
  */
 export function pathSegments(rawUrl: string | undefined): string[] {
   const url = rawUrl ?? '';
-  if (!url.startsWith('/')) throw new HttpError(400, 'bad request target');
+  if (!url.startsWith('/')) throw new RequestRejection(400, 'bad request target');
   const pathname = url.split('?')[0]!.split('#')[0]!;
-  if (/%2f|%5c|%00/i.test(pathname)) throw new HttpError(400, 'encoded slashes are not allowed in paths');
+  if (/%2f|%5c|%00/i.test(pathname)) throw new RequestRejection(400, 'encoded slashes are not allowed in paths');
   return pathname
     .split('/')
     .slice(1)
@@ -64,10 +64,10 @@ export function pathSegments(rawUrl: string | undefined): string[] {
       try {
         decoded = decodeURIComponent(segment);
       } catch {
-        throw new HttpError(400, 'malformed percent-encoding in path');
+        throw new RequestRejection(400, 'malformed percent-encoding in path');
       }
       if (decoded === '.' || decoded === '..' || /[\\/\0]/.test(decoded)) {
-        throw new HttpError(400, 'path traversal is not allowed');
+        throw new RequestRejection(400, 'path traversal is not allowed');
       }
       return decoded;
     });

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ENDPOINT_NAMES, ENDPOINTS, type EndpointMethod, type EndpointName } from '../models/index.js';
 import type { EmulatorCore } from './emulator-core.js';
-import type { FaultSpec, OperationName } from './faults.js';
-import { HttpError } from './http-error.js';
+import type { FaultSpec } from './faults.js';
 import { isValidId } from './request-guard.js';
+import { RequestRejection } from './request-rejection.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -19,7 +20,7 @@ export interface RouteContext {
 
 export interface Route extends RoutePattern {
   /** The seed or companion operation name: what faults aim at. */
-  operation?: OperationName;
+  operation?: EndpointName;
   /** Run the 511/505 cloud checks first. */
   cloud?: boolean;
   handle(context: RouteContext): Promise<void> | void;
@@ -30,6 +31,24 @@ export interface RoutePattern {
   method: Method;
   /** Segments; `:name` is an id parameter. */
   path: string;
+}
+
+/**
+ * The routes of the table's endpoints called with `methods`, in table order (the first match
+ * wins), each with its handler: method, path and operation come from `ENDPOINTS`. A WebSocket
+ * endpoint is matched as the GET that upgrades it.
+ */
+export function endpointRoutes<M extends EndpointMethod, TRoute extends RoutePattern & { operation?: EndpointName }>(
+  methods: readonly M[],
+  handlers: { readonly [N in EndpointName<M>]: Omit<TRoute, keyof RoutePattern | 'operation'> },
+): TRoute[] {
+  const served = (name: EndpointName): name is EndpointName<M> =>
+    (methods as readonly EndpointMethod[]).includes(ENDPOINTS[name].method);
+  return ENDPOINT_NAMES.filter(served).map((operation) => {
+    const { method, path } = ENDPOINTS[operation];
+    const pattern: RoutePattern & { operation?: EndpointName } = { method: method === 'WS' ? 'GET' : method, path, operation };
+    return { ...pattern, ...handlers[operation] } as TRoute;
+  });
 }
 
 export interface RouteMatch<TRoute extends RoutePattern = Route> {
@@ -67,12 +86,12 @@ export function matchRoute<TRoute extends RoutePattern>(
       continue;
     }
     for (const value of Object.values(params)) {
-      if (!isValidId(value)) throw new HttpError(400, `malformed backup id ${JSON.stringify(value.slice(0, 140))}`);
+      if (!isValidId(value)) throw new RequestRejection(400, `malformed backup id ${JSON.stringify(value.slice(0, 140))}`);
     }
     return { route, params };
   }
   if (allowed.size > 0) {
-    throw new HttpError(405, `method ${method} not allowed; use ${[...allowed].join(', ')}`, { allow: [...allowed].join(', ') });
+    throw new RequestRejection(405, `method ${method} not allowed; use ${[...allowed].join(', ')}`, { allow: [...allowed].join(', ') });
   }
-  throw new HttpError(404, `no route for /${segments.join('/')}`);
+  throw new RequestRejection(404, `no route for /${segments.join('/')}`);
 }

@@ -5,10 +5,10 @@ import { decode, decodeBackup, decodeSeededBackup, type BackupsStreamedProgress 
 import type { EmulatorCore } from './emulator-core.js';
 import type { FaultSpec } from './faults.js';
 import { FramePump, type FrameSink } from './frame-pump.js';
-import { HttpError, isHttpError } from './http-error.js';
 import type { Operation } from './operation.js';
 import { checkRequestOrigin, pathSegments } from './request-guard.js';
-import { matchRoute, type Route } from './router.js';
+import { RequestRejection, isRequestRejection } from './request-rejection.js';
+import { endpointRoutes, matchRoute, type Route } from './router.js';
 
 interface SocketContext {
   ws: WebSocket;
@@ -75,7 +75,7 @@ function onStartFrame(ws: WebSocket, core: EmulatorCore, start: (body: unknown) 
     try {
       start(body);
     } catch (error) {
-      if (isHttpError(error)) ws.close(4000 + error.status, reason(error.message));
+      if (isRequestRejection(error)) ws.close(4000 + error.status, reason(error.message));
       else ws.close(1011, reason(`internal emulator error: ${error instanceof Error ? error.message : String(error)}`));
     }
   });
@@ -91,7 +91,7 @@ function decodeStart<T>(decoder: (value: unknown, path: string) => T, body: unkn
   try {
     decode(decoder, body);
   } catch (error) {
-    throw new HttpError(400, reason(`start frame is not a valid ${what}: ${error instanceof Error ? error.message : ''}`));
+    throw new RequestRejection(400, reason(`start frame is not a valid ${what}: ${error instanceof Error ? error.message : ''}`));
   }
 }
 
@@ -116,11 +116,8 @@ function progressFrame(core: EmulatorCore, ended: Operation | undefined): Backup
   return { backups, restorations: restoring };
 }
 
-const SOCKET_ROUTES: readonly SocketRoute[] = [
-  {
-    method: 'GET',
-    path: '/backups/create/streamed/websocket',
-    operation: 'backups_create_streamed_websocket',
+const SOCKET_ROUTES: readonly SocketRoute[] = endpointRoutes(['WS'], {
+  backups_create_streamed_websocket: {
     open: ({ ws, core, fault }) =>
       onStartFrame(ws, core, (body) => {
         decodeStart(decodeSeededBackup, body, 'SeededBackup');
@@ -128,26 +125,20 @@ const SOCKET_ROUTES: readonly SocketRoute[] = [
         pipeOperation(ws, core, core.registry.startCreation(), fault);
       }),
   },
-  {
-    method: 'GET',
-    path: '/backup/:backup/restore/streamed/websocket',
-    operation: 'backup_restore_streamed_websocket',
+  backup_restore_streamed_websocket: {
     open: ({ ws, core, params, fault }) =>
       onStartFrame(ws, core, (body) => {
         decodeStart(decodeBackup, body, 'Backup');
         checkCloud(core);
         const id = params['backup']!;
         const manifest = core.cloud.get(id);
-        if (!manifest) throw new HttpError(404, `no backup ${id}`);
+        if (!manifest) throw new RequestRejection(404, `no backup ${id}`);
         const running = core.registry.runningRestoration;
         // Attach to the running restoration of this backup instead of starting a second one.
         pipeOperation(ws, core, running?.id === id ? running : core.registry.startRestoration(manifest), fault);
       }),
   },
-  {
-    method: 'GET',
-    path: '/backups/streamed/progress',
-    operation: 'backups_streamed_progress_websocket',
+  backups_streamed_progress_websocket: {
     open: ({ ws, core, fault }) => {
       const pump = new FramePump(sinkFor(ws, core), fault);
       const unsubscribe = core.registry.onChange((ended) => {
@@ -160,7 +151,7 @@ const SOCKET_ROUTES: readonly SocketRoute[] = [
       if (!pump.push(progressFrame(core, undefined), false)) unsubscribe();
     },
   },
-];
+});
 
 export function isWebSocketPath(segments: readonly string[]): boolean {
   try {
@@ -194,7 +185,7 @@ export class WebSocketGateway {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => undefined);
     this.upgrade(req, socket, head).catch((error: unknown) => {
-      if (isHttpError(error)) rejectUpgrade(socket, error.status, error.message);
+      if (isRequestRejection(error)) rejectUpgrade(socket, error.status, error.message);
       else rejectUpgrade(socket, 500, `internal emulator error: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
@@ -210,7 +201,7 @@ export class WebSocketGateway {
       socket.destroy();
       return;
     }
-    if (fault?.status !== undefined) throw new HttpError(fault.status, fault.body ?? `injected fault: ${fault.status}`);
+    if (fault?.status !== undefined) throw new RequestRejection(fault.status, fault.body ?? `injected fault: ${fault.status}`);
     if (socket.destroyed || core.closed) {
       socket.destroy();
       return;

@@ -10,6 +10,17 @@ export type { Backups } from './backups.js';
 export { decodeBackups } from './backups.js';
 export { DecodeError, decode, type Decoder } from './decode.js';
 export {
+  ENDPOINTS,
+  ENDPOINT_NAMES,
+  cancelEndpoint,
+  endpointPath,
+  statusEndpoint,
+  type Endpoint,
+  type EndpointMethod,
+  type EndpointName,
+  type EndpointPathArgs,
+} from './endpoints.js';
+export {
   BACKUP_STATUS_VALUES,
   MECHANISM_VALUES,
   PLATFORM_VALUES,

@@ -1,4 +1,5 @@
 import { NetworkError, ProtocolError, TimeoutError } from '../api/errors/index.js';
+import { ENDPOINTS, endpointPath, type EndpointName } from '../models/index.js';
 
 // The typed errors this layer raises itself, built from the transport's classes so
 // consumers handle one hierarchy.
@@ -21,23 +22,19 @@ export function missingBackupId(endpoint: StreamEndpoint): ProtocolError {
   return new ProtocolError({ message: 'the first creation frame carries no backup id', url: endpoint.url });
 }
 
-/** The endpoints this layer streams from, as `docs/protocol.md` names them. */
-export function streamEndpoint(
-  baseUrl: string,
-  stream: 'create-websocket' | 'create-ndjson' | 'restore-websocket' | 'restore-ndjson' | 'progress-websocket',
-  backupId = '',
-): StreamEndpoint {
-  const id = encodeURIComponent(backupId);
-  switch (stream) {
-    case 'create-websocket':
-      return { method: 'GET', url: `${baseUrl}/backups/create/streamed/websocket` };
-    case 'create-ndjson':
-      return { method: 'POST', url: `${baseUrl}/backups/create/streamed` };
-    case 'restore-websocket':
-      return { method: 'GET', url: `${baseUrl}/backup/${id}/restore/streamed/websocket` };
-    case 'restore-ndjson':
-      return { method: 'POST', url: `${baseUrl}/backup/${id}/restore/streamed` };
-    case 'progress-websocket':
-      return { method: 'GET', url: `${baseUrl}/backups/streamed/progress` };
-  }
+/** This layer's names for the endpoints it streams from. */
+const STREAMS = {
+  'create-websocket': 'backups_create_streamed_websocket',
+  'create-ndjson': 'backups_create_new_backup_streamed',
+  'restore-websocket': 'backup_restore_streamed_websocket',
+  'restore-ndjson': 'backup_restore_specific_backup_streamed',
+  'progress-websocket': 'backups_streamed_progress_websocket',
+} as const satisfies Record<string, EndpointName>;
+
+/** An endpoint of the table (or a stream's name for one), for error messages. */
+export function streamEndpoint(baseUrl: string, endpoint: EndpointName | keyof typeof STREAMS, backupId = ''): StreamEndpoint {
+  const name = Object.hasOwn(STREAMS, endpoint) ? STREAMS[endpoint as keyof typeof STREAMS] : (endpoint as EndpointName);
+  const { method } = ENDPOINTS[name];
+  // A WebSocket opens with a GET (the upgrade): errors name that request.
+  return { method: method === 'WS' ? 'GET' : method, url: `${baseUrl}${endpointPath(name, { backup: backupId })}` };
 }

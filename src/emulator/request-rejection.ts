@@ -1,9 +1,10 @@
 /**
  * An answer the emulator gives on purpose: a status and a plain-text reason. Handlers
  * throw it; the dispatcher turns it into `text/plain` so every non-2xx has a readable body.
+ * (Not the client's `HttpError`, which is what a client makes of such an answer.)
  */
-export class HttpError extends Error {
-  override readonly name = 'HttpError' as const;
+export class RequestRejection extends Error {
+  override readonly name = 'RequestRejection' as const;
   constructor(
     readonly status: number,
     message: string,
@@ -13,6 +14,6 @@ export class HttpError extends Error {
   }
 }
 
-export function isHttpError(error: unknown): error is HttpError {
-  return error instanceof Error && error.name === 'HttpError';
+export function isRequestRejection(error: unknown): error is RequestRejection {
+  return error instanceof Error && error.name === 'RequestRejection';
 }
