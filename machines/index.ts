@@ -28,7 +28,6 @@ export {
 export { CancelTimeoutError, isCancelTimeoutError } from './errors/cancel-timeout-error.js';
 export { OperationLostError, isOperationLostError } from './errors/operation-lost-error.js';
 export { OperationFailedError, isOperationFailedError } from './errors/operation-failed-error.js';
-export { estimateEta, type RateSample } from './eta.js';
 export {
   fromOperationStream,
   type OperationStreamLogic,

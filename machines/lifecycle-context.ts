@@ -1,6 +1,6 @@
 import { isTerminalStatus, type Backup, type BackupStatusValue } from '../src/models/index.js';
 import type { OperationProgress, ProgressTransport, RetryNotice } from '../src/streams/index.js';
-import { estimateEta, type RateSample } from './eta.js';
+import { estimateEta, type RateSample } from '../src/streams/index.js';
 import { toLifecycleError, type LifecycleError } from './lifecycle-error.js';
 
 /**

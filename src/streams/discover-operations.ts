@@ -1,14 +1,14 @@
 import { concat, defer, map, retry, throwError, timer, type Observable } from 'rxjs';
 import type { BackupClient } from '../api/backup-client.js';
 import { isTerminalStatus, type BackupStreamedProgress, type BackupsStreamedProgress } from '../models/index.js';
-import { fromFrameSource } from './from-frame-source.js';
-import { pollLoop, pollValues } from './poll-loop.js';
-import { resolvePolling, type ResolvedPolling } from './resolve-options.js';
+import { fromFrameSource } from './streaming.js';
+import { pollLoop, pollValues } from './polling.js';
+import { resolvePolling, type ResolvedPolling } from './options.js';
 import { isNotFoundError } from '../api/errors/index.js';
 import { retryDelayOf, shouldRetry } from '../api/retry.js';
 import { streamEndedEarly, streamEndpoint } from './stream-errors.js';
-import { typedErrors } from './typed-errors.js';
-import { progressFromFrame, progressFromStatus } from './to-progress.js';
+import { typedErrors } from './streaming.js';
+import { progressFromFrame, progressFromStatus } from './progress.js';
 import type { OperationKind, OperationProgress, PollingOptions } from './types.js';
 
 /** Every creation and restoration in progress, as one observation. */

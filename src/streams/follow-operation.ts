@@ -14,9 +14,9 @@ import type { BackupClient } from '../api/backup-client.js';
 import { isTerminalStatus } from '../models/index.js';
 import { discoverWith, findOperation } from './discover-operations.js';
 import { sharedStatus } from './poll-status.js';
-import type { ResolvedStream } from './resolve-options.js';
-import { stallTimer } from './stall-timeout.js';
-import { progressFromStatus } from './to-progress.js';
+import type { ResolvedStream } from './options.js';
+import { stallTimer } from './streaming.js';
+import { progressFromStatus } from './progress.js';
 import type { OperationKind, OperationProgress } from './types.js';
 
 /**

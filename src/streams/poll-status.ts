@@ -1,9 +1,9 @@
 import { concat, defer, finalize, share, tap, type Observable } from 'rxjs';
 import type { BackupClient } from '../api/backup-client.js';
 import { isTerminalStatus, type BackupStatus } from '../models/index.js';
-import { pollLoop, pollValues, type PollEvent, type PollStrategy } from './poll-loop.js';
-import { resolvePolling, type ResolvedPolling } from './resolve-options.js';
-import { typedErrors } from './typed-errors.js';
+import { pollLoop, pollValues, type PollEvent, type PollStrategy } from './polling.js';
+import { resolvePolling, type ResolvedPolling } from './options.js';
+import { typedErrors } from './streaming.js';
 import type { OperationKind, PollingOptions } from './types.js';
 
 /** The status endpoint of one operation as a poll strategy. */

@@ -13,17 +13,17 @@ import {
 } from 'rxjs';
 import type { BackupClient } from '../api/backup-client.js';
 import { isTerminalStatus, type SeededBackup } from '../models/index.js';
-import { distinctProgress } from './distinct-progress.js';
+import { distinctProgress } from './progress.js';
 import { followOperation } from './follow-operation.js';
 import { discoverWith } from './discover-operations.js';
-import { followStream, isStreamFailure } from './follow-stream.js';
-import { fromAbortable } from './from-abortable.js';
-import { fromFrameSource } from './from-frame-source.js';
-import { resolveStream, type ResolvedStream } from './resolve-options.js';
-import { stallTimeout } from './stall-timeout.js';
+import { followStream, isStreamFailure } from './streaming.js';
+import { fromAbortable } from './streaming.js';
+import { fromFrameSource } from './streaming.js';
+import { resolveStream, type ResolvedStream } from './options.js';
+import { stallTimeout } from './streaming.js';
 import { missingBackupId, streamEndedEarly, streamEndpoint, streamStalled } from './stream-errors.js';
-import { progressFromFrame } from './to-progress.js';
-import { typedErrors } from './typed-errors.js';
+import { progressFromFrame } from './progress.js';
+import { typedErrors } from './streaming.js';
 import type { OperationProgress, ProgressTransport, StreamOptions } from './types.js';
 
 export interface StartCreationOptions extends StreamOptions {

@@ -16,16 +16,16 @@ import {
 import type { BackupClient } from '../api/backup-client.js';
 import { isHttpError, isNetworkError, isNotFoundError, isProtocolError, isTimeoutError } from '../api/errors/index.js';
 import { isTerminalStatus, type Backup } from '../models/index.js';
-import { distinctProgress } from './distinct-progress.js';
+import { distinctProgress } from './progress.js';
 import { followOperation } from './follow-operation.js';
-import { followStream } from './follow-stream.js';
-import { fromAbortable } from './from-abortable.js';
-import { pollLoop, pollValues } from './poll-loop.js';
+import { followStream } from './streaming.js';
+import { fromAbortable } from './streaming.js';
+import { pollLoop, pollValues } from './polling.js';
 import { statusStrategy } from './poll-status.js';
-import { resolveStream, type ResolvedStream } from './resolve-options.js';
+import { resolveStream, type ResolvedStream } from './options.js';
 import { streamEndpoint } from './stream-errors.js';
-import { progressFromStatus } from './to-progress.js';
-import { typedErrors } from './typed-errors.js';
+import { progressFromStatus } from './progress.js';
+import { typedErrors } from './streaming.js';
 import type { OperationProgress, ProgressTransport, StreamOptions } from './types.js';
 
 export interface StartRestorationOptions extends StreamOptions {

@@ -1,9 +1,9 @@
 import { defer, type Observable } from 'rxjs';
 import type { BackupClient } from '../api/backup-client.js';
-import { distinctProgress } from './distinct-progress.js';
+import { distinctProgress } from './progress.js';
 import { followOperation } from './follow-operation.js';
-import { resolveStream } from './resolve-options.js';
-import { typedErrors } from './typed-errors.js';
+import { resolveStream } from './options.js';
+import { typedErrors } from './streaming.js';
 import type { OperationKind, OperationProgress, StreamOptions } from './types.js';
 
 export interface WatchOperationOptions extends StreamOptions {

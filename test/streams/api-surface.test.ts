@@ -16,7 +16,7 @@ import type {
 describe('streams public surface', () => {
   it('exports exactly the documented functions', () => {
     expect(Object.keys(streams).sort()).toEqual(
-      ['discoverOperations', 'distinctProgress', 'pollStatus', 'startCreation', 'startRestoration', 'waitOn', 'watchOperation'],
+      ['discoverOperations', 'distinctProgress', 'estimateEta', 'pollStatus', 'startCreation', 'startRestoration', 'waitOn', 'watchOperation'],
     );
   });
 

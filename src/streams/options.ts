@@ -2,8 +2,8 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { exponentialBackoff, type RetryPolicy } from '../api/retry.js';
 import type { PollingOptions, RetryNotice, StreamOptions } from './types.js';
 
-// Every default of the streams layer, in one place (the adaptive algorithm that reads the
-// interval bounds lives in adaptive-interval.ts).
+// Every default of the streams layer, in one place (the rate estimate that reads the
+// interval bounds is `nextPollDelay` in progress.ts).
 export const STREAM_DEFAULTS = {
   minIntervalMs: 200,
   maxIntervalMs: 5_000,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateEta, type RateSample } from '../../machines/index.js';
+import { estimateEta, type RateSample } from '../../src/streams/progress.js';
 
 describe('estimateEta', () => {
   it('has no estimate from a single sample', () => {

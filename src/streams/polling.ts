@@ -1,8 +1,18 @@
-import { filter, map, Observable, pipe, tap, timer, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import {
+  filter,
+  map,
+  Observable,
+  type OperatorFunction,
+  pipe,
+  type SchedulerLike,
+  type Subscription,
+  tap,
+  timer,
+} from 'rxjs';
 import { AbortedError } from '../api/errors/index.js';
 import { retryDelayOf, shouldRetry } from '../api/retry.js';
-import { addSample, nextPollDelay, type ProgressSample } from './adaptive-interval.js';
-import type { ResolvedPolling } from './resolve-options.js';
+import type { ResolvedPolling } from './options.js';
+import { estimateEta, nextPollDelay, type RateSample } from './progress.js';
 import type { RetryNotice } from './types.js';
 
 /** One polled resource, as small functions (the strategy of a generic poller). */
@@ -37,7 +47,7 @@ export function pollLoop<T>(strategy: PollStrategy<T>, policy: ResolvedPolling):
   return new Observable<PollEvent<T>>((subscriber) => {
     let controller: AbortController | undefined;
     let wait: Subscription | undefined;
-    let samples: ProgressSample[] = [];
+    let rate: RateSample | null = null;
     let consecutiveErrors = 0;
     let outageStartedAt: number | undefined;
 
@@ -54,7 +64,7 @@ export function pollLoop<T>(strategy: PollStrategy<T>, policy: ResolvedPolling):
     const onValue = (value: T) => {
       recover();
       if (strategy.isPending?.({ value })) {
-        schedule(nextPollDelay([], policy));
+        schedule(nextPollDelay(null, policy));
         return;
       }
       subscriber.next({ type: 'value', value });
@@ -63,14 +73,18 @@ export function pollLoop<T>(strategy: PollStrategy<T>, policy: ResolvedPolling):
         return;
       }
       const percentage = strategy.percentageOf(value);
-      samples = percentage === null ? [] : addSample(samples, { at: scheduler.now(), percentage });
-      schedule(nextPollDelay(samples, policy));
+      const previous = rate;
+      const estimate = percentage === null ? null : estimateEta(rate, scheduler.now(), percentage);
+      rate = estimate?.sample ?? null;
+      // note: no progress since the last poll says nothing new about the rate: the default wait
+      const moved = previous !== null && percentage !== null && percentage > previous.percentage;
+      schedule(nextPollDelay(moved ? (estimate?.eta ?? null) : null, policy));
     };
 
     const onError = (error: unknown, startedAt: number) => {
       if (strategy.isPending?.({ error })) {
         recover();
-        schedule(nextPollDelay([], policy));
+        schedule(nextPollDelay(null, policy));
         return;
       }
       consecutiveErrors += 1;
@@ -82,7 +96,7 @@ export function pollLoop<T>(strategy: PollStrategy<T>, policy: ResolvedPolling):
         return;
       }
       // note: after a gap the old rate says nothing about the present
-      samples = [];
+      rate = null;
       const delay = Math.min(retryDelayOf(policy.retry.retryDelay, consecutiveErrors, error), left);
       subscriber.next({ type: 'retrying', notice: { attempt: consecutiveErrors, nextAttemptAt: now + delay, error } });
       schedule(delay);
