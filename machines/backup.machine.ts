@@ -1,9 +1,8 @@
-import { assign, setup, type Actor } from 'xstate';
+import { setup, type Actor } from 'xstate';
 import type { BackupClient } from '../src/api/index.js';
 import type { SeededBackup } from '../src/models/index.js';
 import { lifecycleActors, placeholderActors } from './lifecycle-actors.js';
 import {
-  applyCancelOutcome,
   freshRun,
   initialLifecycleContext,
   type LifecycleContext,
@@ -131,7 +130,7 @@ export const backupMachine = backupSetup.createMachine({
         id: 'cancel',
         src: 'cancel',
         input: ({ context }) => ({ backupId: context.backupId ?? '', deadline: context.cancelDeadline ?? 0 }),
-        onDone: { actions: assign(({ context, event }) => applyCancelOutcome(context, event.output)) },
+        onDone: { actions: 'recordCancelOutcome' },
         onError: [
           // the daemon refused the cancel (404, 400, ...): the operation goes on, followed afresh
           { guard: 'cancelRefused', target: 'running', actions: ['recordCancelRefused', 'stopProgress', 'spawnWatch'] },

@@ -1,8 +1,7 @@
 import { isHttpError, isTransientError, retryDelayOf, shouldRetry, type BackupClient } from '../src/api/index.js';
 import { isTerminalStatus, type Backup, type BackupStatus } from '../src/models/index.js';
-import { waitOn, type OperationKind } from '../src/streams/index.js';
+import { progressFromStatus, waitOn, type OperationKind, type OperationProgress } from '../src/streams/index.js';
 import { CancelTimeoutError } from './errors/cancel-timeout-error.js';
-import type { CancelOutcome } from './lifecycle-context.js';
 import type { ResolvedLifecycleOptions } from './lifecycle-options.js';
 
 export interface CancelInput {
@@ -21,6 +20,7 @@ export interface CancelInput {
  * - 500 "nothing in progress" -> the status says how it ended: `COMPLETED` (too late to
  *   cancel), `CANCELED` (someone else did), `FAILED`
  *
+ * Resolves with the final status as an `OperationProgress` (the streams' own mapping).
  * Rejects with `CancelTimeoutError` at the deadline, or at once with a non-transient error
  * (404: no such operation). The machine's progress stream usually reports `CANCELED`
  * first; this is the authority when that stream is stalled or down.
@@ -31,7 +31,7 @@ export async function cancelOperation(
   input: CancelInput,
   signal: AbortSignal,
   options: Pick<ResolvedLifecycleOptions, 'cancelRetry' | 'scheduler' | 'now'>,
-): Promise<CancelOutcome> {
+): Promise<OperationProgress> {
   const { cancelRetry, scheduler, now } = options;
   const { retry, retryDelay } = cancelRetry.retry;
   const remaining = () => input.deadline - now();
@@ -51,11 +51,8 @@ export async function cancelOperation(
       return undefined;
     }
   };
-  const outcomeOf = (status: BackupStatus): CancelOutcome => ({
-    status: status.value ?? 'UNKNOWN',
-    percentage: typeof status.percentage === 'number' ? status.percentage : null,
-    backup: status.backup,
-  });
+  // the one status-to-observation mapping, as every stream uses
+  const outcomeOf = (status: BackupStatus): OperationProgress => progressFromStatus(kind, input.backupId, status, now());
 
   for (let failures = 0; ; ) {
     if (remaining() <= 0) throw timedOut();

@@ -16,7 +16,7 @@ export {
   type RestoreEvent,
   type RestoreMachine,
 } from './restore.machine.js';
-export type { CancelOutcome, LifecycleContext, LifecycleRetry } from './lifecycle-context.js';
+export type { LifecycleContext, LifecycleRetry } from './lifecycle-context.js';
 export { toLifecycleError, type LifecycleError, type LifecycleErrorKind } from './lifecycle-error.js';
 export {
   DEFAULT_CANCEL_TIMEOUT_MS,

@@ -13,7 +13,6 @@ import {
 } from '../src/streams/index.js';
 import { cancelOperation, type CancelInput } from './cancel-operation.js';
 import { OperationLostError } from './errors/operation-lost-error.js';
-import type { CancelOutcome } from './lifecycle-context.js';
 import type { ResolvedLifecycleOptions } from './lifecycle-options.js';
 import { fromOperationStream, type ResumePoint } from './operation-stream-logic.js';
 
@@ -95,7 +94,7 @@ export function lifecycleActors(client: BackupClient, kind: OperationKind, optio
     watch: fromOperationStream<WatchInput>(({ input, onRetry }) =>
       untilTerminal(watch(input.backupId, onRetry), client.baseUrl),
     ),
-    cancel: fromPromise<CancelOutcome, CancelInput>(({ input, signal }) =>
+    cancel: fromPromise<OperationProgress, CancelInput>(({ input, signal }) =>
       cancelOperation(client, kind, input, signal, options),
     ),
   };
@@ -111,7 +110,7 @@ export function placeholderActors(machine: 'backupMachine' | 'restoreMachine') {
   return {
     start: fromOperationStream<StartInput>(() => throwError(() => unbound(machine))),
     watch: fromOperationStream<WatchInput>(() => throwError(() => unbound(machine))),
-    cancel: fromPromise<CancelOutcome, CancelInput>(async () => {
+    cancel: fromPromise<OperationProgress, CancelInput>(async () => {
       throw unbound(machine);
     }),
   };

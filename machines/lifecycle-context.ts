@@ -96,23 +96,6 @@ export function applyRetry(notice: RetryNotice | null): Pick<LifecycleContext, '
   return { retrying: { attempt, nextAttemptAt, error: toLifecycleError(error, true) } };
 }
 
-/** What the cancel actor learned: the operation's final status. */
-export interface CancelOutcome {
-  status: BackupStatusValue;
-  percentage: number | null;
-  backup?: Backup;
-}
-
-export function applyCancelOutcome(context: LifecycleContext, outcome: CancelOutcome): Partial<LifecycleContext> {
-  return {
-    status: outcome.status,
-    percentage: outcome.status === 'COMPLETED' ? 100 : context.percentage,
-    eta: null,
-    backup: outcome.backup ?? context.backup,
-    retrying: null,
-  };
-}
-
 export const isCompletedStatus = (status: BackupStatusValue | null): boolean => status === 'COMPLETED';
 // RESET is never sent by the daemon today; like CANCELED it leaves nothing behind
 export const isCanceledStatus = (status: BackupStatusValue | null): boolean =>

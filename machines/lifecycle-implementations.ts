@@ -1,5 +1,5 @@
 import { assign, stopChild, type EventObject } from 'xstate';
-import type { OperationKind } from '../src/streams/index.js';
+import type { OperationKind, OperationProgress } from '../src/streams/index.js';
 import {
   applyProgress,
   applyRetry,
@@ -65,6 +65,10 @@ export function lifecycleActions<TContext extends LifecycleContext, TEvent exten
     })),
     stopProgress: stopChild<TContext, TEvent, undefined, TEvent>('progress'),
     recordProgress: update((context, event) => (isProgressEvent(event) ? applyProgress(context, event.progress) : {})),
+    // the cancel actor's answer is one more observation of the operation
+    recordCancelOutcome: update((context, event) =>
+      'output' in event ? applyProgress(context, event.output as OperationProgress) : {},
+    ),
     recordRetry: update((_, event) => (isRetryingEvent(event) ? applyRetry(event.notice) : {})),
     // A start's error: a refusal (409, 505, 511, ...) means nothing ran; anything else may have.
     recordError: update((_, event) => ({ error: toLifecycleError('error' in event ? event.error : event), retrying: null })),

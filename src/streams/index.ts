@@ -1,6 +1,6 @@
 export { pollStatus } from './poll-status.js';
 export { waitOn } from './polling.js';
-export { estimateEta, type RateSample } from './progress.js';
+export { estimateEta, progressFromStatus, type RateSample } from './progress.js';
 export { startCreation, type StartCreationOptions } from './start-creation.js';
 export { startRestoration, type StartRestorationOptions } from './start-restoration.js';
 export { watchOperation, type WatchOperationOptions } from './watch-operation.js';

@@ -100,7 +100,7 @@ export function lifecycleEvents(kind: OperationKind) {
     }),
     cancelConfirmed: event('cancel actor: CANCELED (stream silent)', {
       type: 'xstate.done.actor.cancel',
-      output: { status: 'CANCELED', percentage: 50 },
+      output: { kind, backupId: ABSTRACT_ID, status: 'CANCELED', percentage: 50, transport: 'polling', at: 0 },
     }),
     cancelRefused: event('cancel actor: refused (400)', {
       type: 'xstate.error.actor.cancel',
