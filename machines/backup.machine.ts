@@ -15,6 +15,7 @@ import {
   type LifecycleOptions,
 } from './lifecycle-options.js';
 import type { ProgressEvent, RetryingEvent } from './operation-stream-logic.js';
+import { cancellingState, finishing, runningState, startingState } from './lifecycle-states.js';
 import { startLifecycleActor } from './start-lifecycle-actor.js';
 
 export interface BackupContext extends LifecycleContext {
@@ -59,7 +60,7 @@ const backupSetup = base.extend({
     }),
     spawnWatch: base.spawnChild('watch', {
       id: 'progress',
-      input: ({ context }) => ({ backupId: context.backupId ?? '' }),
+      input: ({ context }) => ({ backupId: context.backupId }),
     }),
   },
   guards: lifecycleGuards,
@@ -97,68 +98,20 @@ export const backupMachine = backupSetup.createMachine({
         ATTACH: { target: 'running', actions: ['beginAttach', 'stampStart', 'spawnWatch'] },
       },
     },
-    // The request is out; the first progress names the backup.
-    starting: {
-      on: {
-        PROGRESS: [
-          { guard: 'cancelRequested', target: 'cancelling', actions: 'recordProgress' },
-          { target: 'running', actions: 'recordProgress' },
-        ],
-        // no id to cancel yet: remembered, acted on with the first progress
-        CANCEL: { actions: 'requestCancel' },
-        'xstate.error.actor.progress': { target: 'failed', actions: 'recordError' },
-      },
-    },
-    running: {
-      always: [
-        { guard: 'completed', target: 'done' },
-        { guard: 'canceled', target: 'cancelled' },
-        { guard: 'failed', target: 'failed', actions: 'recordFailure' },
-      ],
-      on: {
-        PROGRESS: { actions: 'recordProgress' },
-        CANCEL: { target: 'cancelling', actions: 'requestCancel' },
-        // seen running: the daemon may finish it, so the outcome is unknown, not failed
-        'xstate.error.actor.progress': { target: 'failed', actions: 'recordUnknownOutcome' },
-      },
-    },
-    // Cancel accepted is not canceled: progress is still followed until CANCELED (or
-    // COMPLETED: too late). A second CANCEL is ignored; a stream error too, the cancel
-    // actor confirms by status until the deadline.
-    cancelling: {
-      invoke: {
-        id: 'cancel',
-        src: 'cancel',
-        input: ({ context }) => ({ backupId: context.backupId ?? '', deadline: context.cancelDeadline ?? 0 }),
-        onDone: { actions: 'recordCancelOutcome' },
-        onError: [
-          // the daemon refused the cancel (404, 400, ...): the operation goes on, followed afresh
-          { guard: 'cancelRefused', target: 'running', actions: ['recordCancelRefused', 'stopProgress', 'spawnWatch'] },
-          { target: 'failed', actions: 'recordUnknownOutcome' },
-        ],
-      },
-      always: [
-        { guard: 'completed', target: 'done', actions: 'markTooLate' },
-        { guard: 'canceled', target: 'cancelled' },
-        { guard: 'failed', target: 'failed', actions: 'recordFailure' },
-      ],
-      on: {
-        PROGRESS: { actions: 'recordProgress' },
-        // the cancel actor confirms by status: a lost progress stream changes nothing here
-        'xstate.error.actor.progress': { actions: 'forgetTransport' },
-      },
-    },
+    starting: startingState,
+    running: runningState,
+    cancelling: cancellingState,
     done: {
-      entry: ['stopProgress', 'stampFinish'],
+      entry: finishing,
       on: { START: { target: 'starting', actions: ['beginStart', 'stampStart', 'spawnStart'] } },
     },
     cancelled: {
-      entry: ['stopProgress', 'stampFinish'],
+      entry: finishing,
       on: { START: { target: 'starting', actions: ['beginStart', 'stampStart', 'spawnStart'] } },
     },
     // Never left automatically: 505/511 need the user, RETRY is their choice.
     failed: {
-      entry: ['stopProgress', 'stampFinish'],
+      entry: finishing,
       on: {
         RETRY: [
           { guard: 'shouldReattach', target: 'running', actions: ['beginReattach', 'stampStart', 'spawnWatch'] },

@@ -1,14 +1,22 @@
-import { isHttpError, isTransientError, retryDelayOf, shouldRetry, type BackupClient } from '../src/api/index.js';
+import {
+  PiecesBackupError,
+  isHttpError,
+  isTransientError,
+  retryDelayOf,
+  shouldRetry,
+  type BackupClient,
+} from '../src/api/index.js';
 import { isTerminalStatus, type Backup, type BackupStatus } from '../src/models/index.js';
 import { progressFromStatus, waitOn, type OperationKind, type OperationProgress } from '../src/streams/index.js';
 import { CancelTimeoutError } from './errors/cancel-timeout-error.js';
 import type { ResolvedLifecycleOptions } from './lifecycle-options.js';
 
 export interface CancelInput {
-  backupId: string;
+  /** Null only if a chart ever entered `cancelling` without an id: a typed error, not a guess. */
+  backupId: string | null;
   backup?: Backup;
   /** Epoch ms (the clock's `now`): the remaining time is always `deadline - now()`. */
-  deadline: number;
+  deadline: number | null;
 }
 
 /**
@@ -32,19 +40,23 @@ export async function cancelOperation(
   signal: AbortSignal,
   options: Pick<ResolvedLifecycleOptions, 'cancelRetry' | 'scheduler' | 'now'>,
 ): Promise<OperationProgress> {
+  const { backupId, deadline } = input;
+  if (backupId === null || deadline === null) {
+    throw new PiecesBackupError(`cannot cancel the ${kind}: ${backupId === null ? 'its id is not known' : 'no deadline was set'}`);
+  }
   const { cancelRetry, scheduler, now } = options;
   const { retry, retryDelay } = cancelRetry.retry;
-  const remaining = () => input.deadline - now();
+  const remaining = () => deadline - now();
   // retry: false: this loop owns the retries (on the injected clock, within the deadline).
   const call = () => ({ signal, retry: false as const, timeout: Math.max(1, Math.min(cancelRetry.requestTimeoutMs, remaining())) });
   let lastError: unknown;
   const timedOut = () =>
-    new CancelTimeoutError({ backupId: input.backupId, deadline: input.deadline, cause: lastError });
+    new CancelTimeoutError({ backupId, deadline, cause: lastError });
 
   /** The status, or undefined when it could not be read this time (transient). */
   const readStatus = async (): Promise<BackupStatus | undefined> => {
     try {
-      return await client.status(kind, input.backupId, call());
+      return await client.status(kind, backupId, call());
     } catch (error) {
       if (signal.aborted || !isTransientError(error)) throw error;
       lastError = error;
@@ -52,12 +64,12 @@ export async function cancelOperation(
     }
   };
   // the one status-to-observation mapping, as every stream uses
-  const outcomeOf = (status: BackupStatus): OperationProgress => progressFromStatus(kind, input.backupId, status, now());
+  const outcomeOf = (status: BackupStatus): OperationProgress => progressFromStatus(kind, backupId, status, now());
 
   for (let failures = 0; ; ) {
     if (remaining() <= 0) throw timedOut();
     try {
-      await client.cancel(kind, input.backupId, { ...call(), ...(input.backup && { backup: input.backup }) });
+      await client.cancel(kind, backupId, { ...call(), ...(input.backup && { backup: input.backup }) });
       break;
     } catch (error) {
       failures += 1;

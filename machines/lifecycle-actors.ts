@@ -25,7 +25,8 @@ export interface StartInput {
 }
 
 export interface WatchInput {
-  backupId: string;
+  /** Null only if a chart ever followed without an id: a typed error, not a guess. */
+  backupId: string | null;
 }
 
 export type { CancelInput };
@@ -92,7 +93,9 @@ export function lifecycleActors(client: BackupClient, kind: OperationKind, optio
       untilTerminal(point ? resume(input, point, onRetry) : start(input, onRetry), client.baseUrl),
     ),
     watch: fromOperationStream<WatchInput>(({ input, onRetry }) =>
-      untilTerminal(watch(input.backupId, onRetry), client.baseUrl),
+      input.backupId === null
+        ? throwError(() => new PiecesBackupError(`nothing to follow: the ${kind}'s id is not known`))
+        : untilTerminal(watch(input.backupId, onRetry), client.baseUrl),
     ),
     cancel: fromPromise<OperationProgress, CancelInput>(({ input, signal }) =>
       cancelOperation(client, kind, input, signal, options),

@@ -15,6 +15,7 @@ import {
   type LifecycleOptions,
 } from './lifecycle-options.js';
 import type { ProgressEvent, RetryingEvent } from './operation-stream-logic.js';
+import { cancellingState, finishing, runningState, startingState } from './lifecycle-states.js';
 import { startLifecycleActor } from './start-lifecycle-actor.js';
 
 export type RestoreContext = LifecycleContext;
@@ -61,7 +62,7 @@ const restoreSetup = base.extend({
     }),
     spawnWatch: base.spawnChild('watch', {
       id: 'progress',
-      input: ({ context }) => ({ backupId: context.backupId ?? '' }),
+      input: ({ context }) => ({ backupId: context.backupId }),
     }),
   },
   guards: {
@@ -117,67 +118,19 @@ export const restoreMachine = restoreSetup.createMachine({
         DISMISS: { target: 'idle', actions: 'forgetBackup' },
       },
     },
-    starting: {
-      on: {
-        PROGRESS: [
-          { guard: 'cancelRequested', target: 'cancelling', actions: 'recordProgress' },
-          { target: 'running', actions: 'recordProgress' },
-        ],
-        CANCEL: { actions: 'requestCancel' },
-        'xstate.error.actor.progress': { target: 'failed', actions: 'recordError' },
-      },
-    },
-    running: {
-      always: [
-        { guard: 'completed', target: 'done' },
-        { guard: 'canceled', target: 'cancelled' },
-        { guard: 'failed', target: 'failed', actions: 'recordFailure' },
-      ],
-      on: {
-        PROGRESS: { actions: 'recordProgress' },
-        CANCEL: { target: 'cancelling', actions: 'requestCancel' },
-        // seen running: the daemon may finish it, so the outcome is unknown, not failed
-        'xstate.error.actor.progress': { target: 'failed', actions: 'recordUnknownOutcome' },
-      },
-    },
-    // `cancelled` means the daemon reported CANCELED: the original database is back.
-    cancelling: {
-      invoke: {
-        id: 'cancel',
-        src: 'cancel',
-        input: ({ context }) => ({
-          backupId: context.backupId ?? '',
-          ...(context.backup && { backup: context.backup }),
-          deadline: context.cancelDeadline ?? 0,
-        }),
-        onDone: { actions: 'recordCancelOutcome' },
-        onError: [
-          // the daemon refused the cancel (404, 400, ...): the operation goes on, followed afresh
-          { guard: 'cancelRefused', target: 'running', actions: ['recordCancelRefused', 'stopProgress', 'spawnWatch'] },
-          { target: 'failed', actions: 'recordUnknownOutcome' },
-        ],
-      },
-      always: [
-        { guard: 'completed', target: 'done', actions: 'markTooLate' },
-        { guard: 'canceled', target: 'cancelled' },
-        { guard: 'failed', target: 'failed', actions: 'recordFailure' },
-      ],
-      on: {
-        PROGRESS: { actions: 'recordProgress' },
-        // the cancel actor confirms by status: a lost progress stream changes nothing here
-        'xstate.error.actor.progress': { actions: 'forgetTransport' },
-      },
-    },
+    starting: startingState,
+    running: runningState,
+    cancelling: cancellingState,
     done: {
-      entry: ['stopProgress', 'stampFinish'],
+      entry: finishing,
       on: restoreOn,
     },
     cancelled: {
-      entry: ['stopProgress', 'stampFinish'],
+      entry: finishing,
       on: restoreOn,
     },
     failed: {
-      entry: ['stopProgress', 'stampFinish'],
+      entry: finishing,
       on: {
         ...restoreOn,
         RETRY: [

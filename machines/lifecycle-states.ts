@@ -1,0 +1,69 @@
+import type { LifecycleContext } from './lifecycle-context.js';
+import type { CancelInput } from './cancel-operation.js';
+
+// The states both charts have, the same by construction: each chart spreads them in, so it
+// still reads whole in its own file (and to the inspector and xstate/graph). Only names of
+// actions and guards appear here; both machines register them (lifecycle-implementations).
+
+/** The request is out; the first progress names the operation. */
+export const startingState = {
+  on: {
+    PROGRESS: [
+      { guard: 'cancelRequested', target: 'cancelling', actions: 'recordProgress' },
+      { target: 'running', actions: 'recordProgress' },
+    ],
+    // no id to cancel yet: remembered, acted on with the first progress
+    CANCEL: { actions: 'requestCancel' },
+    // a refusal (409, 505, 511) means nothing ran; anything else may have (outcomeUnknown)
+    'xstate.error.actor.progress': { target: 'failed', actions: 'recordError' },
+  },
+} as const;
+
+export const runningState = {
+  always: [
+    { guard: 'completed', target: 'done' },
+    { guard: 'canceled', target: 'cancelled' },
+    { guard: 'failed', target: 'failed', actions: 'recordFailure' },
+  ],
+  on: {
+    PROGRESS: { actions: 'recordProgress' },
+    CANCEL: { target: 'cancelling', actions: 'requestCancel' },
+    // seen running: the daemon may finish it, so the outcome is unknown, not failed
+    'xstate.error.actor.progress': { target: 'failed', actions: 'recordUnknownOutcome' },
+  },
+} as const;
+
+/**
+ * Cancel accepted is not canceled: progress is still followed until CANCELED (or COMPLETED:
+ * too late). A second CANCEL is ignored; a lost stream too, the cancel actor confirms by
+ * status until the deadline.
+ */
+export const cancellingState = {
+  invoke: {
+    id: 'cancel',
+    src: 'cancel',
+    input: ({ context }: { context: LifecycleContext }): CancelInput => ({
+      backupId: context.backupId,
+      ...(context.backup && { backup: context.backup }),
+      deadline: context.cancelDeadline,
+    }),
+    onDone: { actions: 'recordCancelOutcome' },
+    onError: [
+      // the daemon refused the cancel (404, 400, ...): the operation goes on, followed afresh
+      { guard: 'cancelRefused', target: 'running', actions: ['recordCancelRefused', 'stopProgress', 'spawnWatch'] },
+      { target: 'failed', actions: 'recordUnknownOutcome' },
+    ],
+  },
+  always: [
+    { guard: 'completed', target: 'done', actions: 'markTooLate' },
+    { guard: 'canceled', target: 'cancelled' },
+    { guard: 'failed', target: 'failed', actions: 'recordFailure' },
+  ],
+  on: {
+    PROGRESS: { actions: 'recordProgress' },
+    'xstate.error.actor.progress': { actions: 'forgetTransport' },
+  },
+} as const;
+
+/** What `done`, `cancelled` and `failed` do on entry: stop following, stamp the end. */
+export const finishing = ['stopProgress', 'stampFinish'] as const;
