@@ -1,7 +1,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { InspectionEvent, Observer, Snapshot } from 'xstate';
 import { exponentialBackoff, isTransientError, type RetryOptions, type RetryPolicy } from '../src/api/index.js';
-import type { ProgressTransport, StreamOptions } from '../src/streams/index.js';
+import { STREAM_DEFAULTS, type ProgressTransport, type StreamOptions } from '../src/streams/index.js';
 
 /** Time and chance as parameters, so tests run the lifecycles in virtual time. */
 export interface LifecycleClock {
@@ -19,7 +19,7 @@ export interface LifecycleClock {
  * from 250 ms doubling to at most 2 s.
  */
 export interface CancelRetryOptions extends RetryOptions {
-  /** After the cancel was accepted: how often the status is checked until CANCELED, ms. Default 1_000. */
+  /** After the cancel was accepted: how often the status is checked until CANCELED, ms. Default `STREAM_DEFAULTS.idleIntervalMs`. */
   confirmIntervalMs?: number;
   /** Timeout of one cancel or status request, ms (never past the deadline). Default 10_000. */
   requestTimeoutMs?: number;
@@ -80,7 +80,7 @@ export function resolveLifecycleOptions(options: LifecycleOptions = {}): Resolve
         retry: retry.retry ?? ((_failures: number, error: unknown) => isTransientError(error)),
         retryDelay: retry.retryDelay ?? exponentialBackoff({ baseMs: 250, maxMs: 2_000, random }),
       },
-      confirmIntervalMs: Math.max(1, nonNegative(retry.confirmIntervalMs, 1_000)),
+      confirmIntervalMs: Math.max(1, nonNegative(retry.confirmIntervalMs, STREAM_DEFAULTS.idleIntervalMs)),
       requestTimeoutMs: Math.max(1, nonNegative(retry.requestTimeoutMs, 10_000)),
     },
     scheduler,

@@ -1,5 +1,6 @@
 export { pollStatus } from './poll-status.js';
 export { waitOn } from './polling.js';
+export { STREAM_DEFAULTS } from './options.js';
 export { estimateEta, progressFromStatus, type RateSample } from './progress.js';
 export { startCreation, type StartCreationOptions } from './start-creation.js';
 export { startRestoration, type StartRestorationOptions } from './start-restoration.js';

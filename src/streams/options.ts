@@ -7,6 +7,8 @@ import type { PollingOptions, RetryNotice, StreamOptions } from './types.js';
 export const STREAM_DEFAULTS = {
   minIntervalMs: 200,
   maxIntervalMs: 5_000,
+  /** The poll interval while no rate of progress is known; also how often a cancel is confirmed. */
+  idleIntervalMs: 1_000,
   /** Transient failures in a row that are retried. */
   retry: 8,
   backoffBaseMs: 500,
@@ -22,6 +24,7 @@ export interface ResolvedPolling {
   random: () => number;
   minIntervalMs: number;
   maxIntervalMs: number;
+  idleIntervalMs: number;
   retry: RetryPolicy;
   outageTimeoutMs: number;
   /** Per subscriber, never part of what a shared poll is keyed on. */
@@ -45,6 +48,7 @@ export function resolvePolling(options: PollingOptions = {}): ResolvedPolling {
     minIntervalMs,
     // note: a max below the min would make clamping ambiguous; the min wins
     maxIntervalMs: Math.max(minIntervalMs, nonNegative(options.maxIntervalMs, STREAM_DEFAULTS.maxIntervalMs)),
+    idleIntervalMs: STREAM_DEFAULTS.idleIntervalMs,
     retry: {
       retry: options.retry ?? STREAM_DEFAULTS.retry,
       retryDelay:

@@ -117,18 +117,18 @@ export function estimateEta(
   return { sample: { at, percentage, percentPerMs: rate }, eta: Math.round((100 - percentage) / rate) };
 }
 
-/** Wait used while no rate of progress is known (first poll, no percentage, no change). */
-export const DEFAULT_POLL_INTERVAL_MS = 1_000;
-
 const clamp = (value: number, min: number, max: number): number => Math.min(max, Math.max(min, value));
 
 /**
  * How long to wait before the next status poll: half the estimated time left (from the same
  * rate as the ETA), so polls come sooner as the end nears, halving the gap each time, and
- * rarely while it is far; `DEFAULT_POLL_INTERVAL_MS` while no rate is known or the last poll
- * saw no progress. Always within [min, max].
+ * rarely while it is far; `idleIntervalMs` while no rate is known or the last poll saw no
+ * progress. Always within [min, max].
  */
-export function nextPollDelay(eta: number | null, bounds: { minIntervalMs: number; maxIntervalMs: number }): number {
+export function nextPollDelay(
+  eta: number | null,
+  bounds: { minIntervalMs: number; maxIntervalMs: number; idleIntervalMs: number },
+): number {
   const { minIntervalMs: min, maxIntervalMs: max } = bounds;
-  return clamp(eta === null ? DEFAULT_POLL_INTERVAL_MS : eta / 2, min, max);
+  return clamp(eta === null ? bounds.idleIntervalMs : eta / 2, min, max);
 }

@@ -39,20 +39,20 @@ export interface Clock {
 
 /**
  * How status is polled and retried, as plain data. `retry` and `retryDelay` are the one retry
- * vocabulary of the library (`RetryOptions`): here `retry` defaults to 8 retries of a
- * transient failure in a row (a garbled answer counts as one), `retryDelay` to full-jitter
- * backoff from 500 ms doubling to at most 30 s, `Retry-After` honoured.
+ * vocabulary of the library (`RetryOptions`): by default a number of retries of a transient
+ * failure in a row (a garbled answer counts as one) and full-jitter backoff with
+ * `Retry-After` honoured, as `STREAM_DEFAULTS` in options.ts says.
  */
 export interface PollingOptions extends Clock, RetryOptions {
-  /** Shortest wait between polls, ms. Default 200. */
+  /** Shortest wait between polls, ms. Default: `STREAM_DEFAULTS` (options.ts), like every default here. */
   minIntervalMs?: number;
-  /** Longest wait between polls while healthy, ms. Default 5_000. */
+  /** Longest wait between polls while healthy, ms. */
   maxIntervalMs?: number;
   /**
    * How long the status may stay unreadable (every request failing: refused, timed out,
    * 5xx, a malformed or truncated answer) before following gives up with the last error.
    * Measured from the start of the first failed request; the last attempt is made at the
-   * bound, so giving up takes at most this plus one request timeout. Default 15_000.
+   * bound, so giving up takes at most this plus one request timeout.
    */
   outageTimeoutMs?: number;
   /**
@@ -73,12 +73,12 @@ export interface RetryNotice {
 }
 
 export interface StreamOptions extends PollingOptions {
-  /** No frame for this long means the stream stalled: fall back to polling. `0` disables. Default 10_000. */
+  /** No frame for this long means the stream stalled: fall back to polling. `0` disables. */
   stallTimeoutMs?: number;
   /**
    * After a fallback to polling, also watch the observe-only progress WebSocket
    * (`/backups/streamed/progress`, which never starts anything) and switch back to it once
-   * it lists the operation. `false`: poll until the end. Default true.
+   * it lists the operation. `false`: poll until the end.
    */
   recoverStream?: boolean;
 }

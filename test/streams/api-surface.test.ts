@@ -16,7 +16,7 @@ import type {
 describe('streams public surface', () => {
   it('exports exactly the documented functions', () => {
     expect(Object.keys(streams).sort()).toEqual(
-      ['discoverOperations', 'distinctProgress', 'estimateEta', 'pollStatus', 'startCreation', 'startRestoration', 'waitOn', 'watchOperation'],
+      ['STREAM_DEFAULTS', 'discoverOperations', 'distinctProgress', 'estimateEta', 'pollStatus', 'progressFromStatus', 'startCreation', 'startRestoration', 'waitOn', 'watchOperation'],
     );
   });
 
