@@ -1,0 +1,23 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createBackupActor, type BackupClient } from '../../src/index.js';
+import { useTestDaemon, waitForState } from '../../src/testing/index.js';
+
+// The app's function under test: it starts a backup the way the app does.
+function backUpNow(client: BackupClient) {
+  const backup = createBackupActor(client, { transport: 'ndjson' });
+  backup.send({ type: 'START' });
+  return backup;
+}
+
+const daemon = useTestDaemon({ beforeEach, afterEach }, { assets: 5, backups: 1 });
+
+it('backs up the local database', async () => {
+  await waitForState(backUpNow(daemon.client), 'done');
+  expect((await daemon.client.list()).iterable).toHaveLength(2);
+});
+
+it('asks the user to sign in when Pieces OS is signed out', async () => {
+  daemon.signOut();
+  const failed = await waitForState(backUpNow(daemon.client), 'failed');
+  expect(failed.context.error?.kind).toBe('authentication-required');
+});
