@@ -1,30 +1,23 @@
 #!/usr/bin/env node
-import { serve, UsageError } from './serve.js';
-
-type Command = (args: readonly string[]) => Promise<void>;
-
-// `demo` is loaded lazily: it pulls in the client and the machines, `serve` needs neither.
-const COMMANDS: Record<string, Command> = {
-  serve,
-  demo: async (args) => (await import('./demo.js')).demo(args),
-};
+import { CommanderError } from 'commander';
+import { createProgram, exitCodeOfCommanderError } from './program.js';
 
 async function main(argv: readonly string[]): Promise<number> {
-  const [name, ...args] = argv;
-  const command = name === undefined ? undefined : COMMANDS[name];
-  if (!command) {
-    console.error(`usage: pieces-backup <${Object.keys(COMMANDS).join('|')}> [options]`);
-    return 2;
-  }
+  let code = 0;
   try {
-    await command(args);
-    return 0;
+    await createProgram((exitCode) => (code = exitCode)).parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    return error instanceof UsageError ? 2 : 1;
+    if (error instanceof CommanderError) return exitCodeOfCommanderError(error);
+    throw error;
   }
+  return code;
 }
 
-void main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+// note: exit explicitly: an actor's sockets or a prompt's stdin must not keep a finished command alive
+void main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,9 +1,8 @@
 import { parseOrigin } from '../emulator/cors.js';
 import { startEmulator, type EmulatorOptions } from '../emulator/index.js';
+import { UsageError } from './usage-error.js';
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError' as const;
-}
+export { UsageError };
 
 const USAGE =
   'pieces-backup serve [--host H] [--port N] [--data DIR] [--rate BYTES_PER_S] [--signed-out] [--offline] [--outdated]' +
