@@ -6,6 +6,8 @@ export default defineConfig({
     'emulator/index': 'src/emulator/index.ts',
     'testing/index': 'src/testing/index.ts',
     'cli/main': 'src/cli/main.ts',
+    'react/index': 'src/adapters/react/index.ts',
+    'element/index': 'src/adapters/element/index.ts',
   },
   format: ['esm'],
   dts: true,

@@ -118,3 +118,23 @@ export {
   type RestoreEvent,
   type RestoreMachine,
 } from '../machines/index.js';
+
+// Core: framework-free stores (`subscribe`/`getSnapshot`) that the UI adapters bind to
+export {
+  createBackupCore,
+  createLifecycle,
+  select,
+  shallowEqual,
+  type BackupCore,
+  type BackupCoreOptions,
+  type BackupLifecycle,
+  type BackupSnapshot,
+  type BackupsState,
+  type BackupsStore,
+  type Lifecycle,
+  type LifecycleKind,
+  type OperationsState,
+  type RestoreLifecycle,
+  type RestoreSnapshot,
+  type Store,
+} from './core/index.js';

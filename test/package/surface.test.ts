@@ -56,6 +56,11 @@ const VALUES = [
   'createRestoreMachine',
   'createBackupActor',
   'createRestoreActor',
+  // core: the stores the UI adapters bind to, a selection over one, its usual equality
+  'createBackupCore',
+  'createLifecycle',
+  'select',
+  'shallowEqual',
 ];
 
 describe('the public surface of pieces-backup', () => {

@@ -1,0 +1,176 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest';
+import { PiecesBackupPanel, defineBackupPanel } from '../../../src/adapters/element/index.js';
+import { createBackupClient } from '../../../src/index.js';
+import { createBackupCore } from '../../../src/core/index.js';
+import { createBackup, useEmulator, waitFor } from '../../helpers/emulator.js';
+import { idle, started } from '../../core/support.js';
+
+// <pieces-backup-panel> in happy-dom against a real emulator: happy-dom's fetch and WebSocket,
+// page origin http://localhost:3000 (a loopback origin the emulator trusts).
+
+const emulator = useEmulator({ each: true, rateBytesPerSecond: 400_000 });
+afterEach(async () => {
+  document.body.replaceChildren(); // disconnects: an element's own core is disposed
+  await idle(emulator.current);
+});
+
+function mount(attributes: Record<string, string> = {}): PiecesBackupPanel {
+  const panel = document.createElement('pieces-backup-panel') as PiecesBackupPanel;
+  for (const [name, value] of Object.entries({ url: emulator.url, ...attributes })) panel.setAttribute(name, value);
+  document.body.append(panel);
+  return panel;
+}
+const part = (panel: PiecesBackupPanel, name: string, scope = '') =>
+  panel.shadowRoot!.querySelector(`${scope} [part="${name}"]`.trim()) as HTMLElement;
+const text = (panel: PiecesBackupPanel, name: string) => part(panel, name).textContent ?? '';
+const click = (element: Element | null) => (element as HTMLElement).click();
+const until = (check: () => boolean, what: string) => waitFor(() => (check() ? true : undefined), what, 15_000);
+
+describe('<pieces-backup-panel>', () => {
+  it('is defined once: defining again, under the same name, is a no-op', () => {
+    expect(customElements.get('pieces-backup-panel')).toBe(PiecesBackupPanel);
+    expect(() => defineBackupPanel()).not.toThrow();
+    defineBackupPanel('my-backup-panel');
+    expect(new (customElements.get('my-backup-panel')!)()).toBeInstanceOf(PiecesBackupPanel);
+  });
+
+  it('renders the backups list, each with a Restore button', async () => {
+    const id = await createBackup(emulator.url);
+    const panel = mount();
+    await until(() => panel.shadowRoot!.querySelector(`button[data-id="${id}"]`) !== null, 'the list');
+    const items = panel.shadowRoot!.querySelectorAll('[part="list"] li');
+    expect(items).toHaveLength(1);
+    expect(items[0]!.querySelector('button')!.textContent).toBe('Restore');
+    expect(text(panel, 'status')).toContain('No backup running.');
+  });
+
+  for (const transport of ['websocket', 'ndjson'] as const) {
+    it(`runs a backup to done over ${transport}: progress, percentage, ETA, then the new backup is listed`, async () => {
+      const panel = mount({ transport });
+      await until(() => text(panel, 'list').includes('No backups yet.'), 'the empty list');
+      click(part(panel, 'backup-button'));
+      const progress = part(panel, 'progress', '[data-lifecycle="backup"]') as HTMLProgressElement;
+      const seen = { percentages: new Set<string>(), eta: false, cancel: false };
+      await until(() => {
+        seen.percentages.add(text(panel, 'percentage'));
+        seen.eta ||= /left/.test(part(panel, 'eta', '[data-lifecycle="backup"]').textContent ?? '');
+        seen.cancel ||= !part(panel, 'cancel-button', '[data-lifecycle="backup"]').hidden;
+        return text(panel, 'status').includes('Backup complete.');
+      }, 'the backup');
+      expect(seen.percentages.size).toBeGreaterThan(3);
+      expect(seen.eta).toBe(true);
+      expect(seen.cancel).toBe(true);
+      expect(progress.hidden).toBe(false);
+      expect(progress.value).toBe(100);
+      await until(() => panel.shadowRoot!.querySelectorAll('[part="list"] button[data-id]').length === 1, 'the new backup listed');
+      expect(started(emulator.current, 'creation')).toHaveLength(1);
+      expect(panel.core!.backup.getSnapshot().context.transport).toBe(transport);
+    });
+  }
+
+  it('keeps the list (and a button the user is about to press) while progress ticks', async () => {
+    const id = await createBackup(emulator.url);
+    const panel = mount();
+    await until(() => panel.shadowRoot!.querySelector(`button[data-id="${id}"]`) !== null, 'the list');
+    const button = panel.shadowRoot!.querySelector(`button[data-id="${id}"]`);
+    click(part(panel, 'backup-button'));
+    const percentages = new Set<string>();
+    await until(() => percentages.add(text(panel, 'percentage')).size > 5, 'a few ticks');
+    expect(panel.shadowRoot!.querySelector(`button[data-id="${id}"]`)).toBe(button);
+  });
+
+  it('restores only after the confirmation', async () => {
+    const id = await createBackup(emulator.url);
+    const panel = mount();
+    await until(() => panel.shadowRoot!.querySelector(`button[data-id="${id}"]`) !== null, 'the list');
+    click(panel.shadowRoot!.querySelector(`button[data-id="${id}"]`));
+    expect(part(panel, 'confirm').hidden).toBe(false);
+    expect(text(panel, 'confirm-text')).toContain(id);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(started(emulator.current, 'restoration')).toEqual([]);
+    click(part(panel, 'dismiss-button'));
+    expect(part(panel, 'confirm').hidden).toBe(true);
+    click(panel.shadowRoot!.querySelector(`button[data-id="${id}"]`));
+    click(part(panel, 'confirm-button'));
+    await until(() => text(panel, 'status').includes('Restore complete.'), 'the restore');
+    expect(started(emulator.current, 'restoration')).toEqual([{ backup: id, status: 'COMPLETED' }]);
+  });
+
+  it('cancels a running backup', async () => {
+    emulator.current.admin.setState({ rateBytesPerSecond: 150_000 });
+    const panel = mount();
+    click(part(panel, 'backup-button'));
+    const cancel = part(panel, 'cancel-button', '[data-lifecycle="backup"]');
+    await until(() => !cancel.hidden && text(panel, 'status').includes('Backup running'), 'a running backup');
+    click(cancel);
+    await until(() => text(panel, 'status').includes('Backup cancelled.'), 'the cancel');
+    expect(started(emulator.current, 'creation').map((r) => r.status)).toEqual(['CANCELED']);
+  });
+
+  const refusals = [
+    ['505', { osUpToDate: false }, 'Update Pieces OS'],
+    ['511', { signedIn: false }, 'Sign in to Pieces OS'],
+  ] as const;
+  for (const [status, state, action] of refusals) {
+    it(`says what to do about a ${status}, and offers Retry`, async () => {
+      emulator.current.admin.setState(state);
+      const panel = mount();
+      await until(() => text(panel, 'message').startsWith(`The backups could not be listed. ${action}`), 'the list refused');
+      click(part(panel, 'backup-button'));
+      await until(() => text(panel, 'status').includes('Backup failed.'), 'the refusal');
+      expect(part(panel, 'message').hidden).toBe(false);
+      expect(text(panel, 'message')).toMatch(new RegExp(`^${action}`));
+      expect(text(panel, 'message')).not.toMatch(/may still have run/);
+      expect(part(panel, 'retry-button', '[data-lifecycle="backup"]').hidden).toBe(false);
+      expect(started(emulator.current, 'creation')).toEqual([]);
+    });
+  }
+
+  it('says the outcome is unknown when the start stream drops before its first frame', async () => {
+    emulator.current.admin.injectFault({ operation: 'backups_create_streamed_websocket', reset: true, times: 1 });
+    const panel = mount();
+    click(part(panel, 'backup-button'));
+    await until(() => /Backup failed|outcome is unknown|complete/.test(text(panel, 'status')), 'the end of the backup');
+    expect(text(panel, 'status')).toContain('Backup: the outcome is unknown.');
+    expect(text(panel, 'message')).toMatch(/may still have run it: retry to check its status/);
+  });
+
+  it('opened mid-restore, shows the restore running elsewhere without starting one', async () => {
+    const id = await createBackup(emulator.url);
+    emulator.current.admin.setState({ rateBytesPerSecond: 200_000 });
+    const elsewhere = createBackupCore(createBackupClient({ baseUrl: emulator.url }), { transport: 'ndjson' });
+    elsewhere.restore.restore(id, { confirm: true });
+    await waitFor(() => emulator.current.admin.operations().restorations[0], 'the restoration');
+    const panel = mount();
+    await until(() => text(panel, 'status').includes('Restore running'), 'the restore shown');
+    expect(part(panel, 'progress', '[data-lifecycle="restore"]').hidden).toBe(false);
+    await until(() => text(panel, 'status').includes('Restore complete.'), 'the restore to end');
+    expect(started(emulator.current, 'restoration')).toEqual([{ backup: id, status: 'COMPLETED' }]);
+    elsewhere.dispose();
+  });
+
+  it('removed mid-backup, it stops following but the daemon finishes the backup', async () => {
+    const panel = mount();
+    click(part(panel, 'backup-button'));
+    await until(() => text(panel, 'status').includes('Backup running'), 'a running backup');
+    const core = panel.core!;
+    panel.remove();
+    expect(panel.core).toBeNull();
+    expect(core.backup.getSnapshot().status).toBe('stopped');
+    await idle(emulator.current);
+    expect(started(emulator.current, 'creation').map((r) => r.status)).toEqual(['COMPLETED']);
+  });
+
+  it('shows a core of your own, set as a property, and leaves it running when removed', async () => {
+    const core = createBackupCore(createBackupClient({ baseUrl: emulator.url }), { transport: 'ndjson' });
+    const panel = document.createElement('pieces-backup-panel') as PiecesBackupPanel;
+    panel.core = core;
+    document.body.append(panel);
+    core.backup.start();
+    await until(() => text(panel, 'status').includes('Backup complete.'), 'the backup');
+    panel.remove();
+    expect(core.backup.getSnapshot().status).toBe('active');
+    core.dispose();
+  });
+});

@@ -1,0 +1,54 @@
+import { createBackupClient, type BackupClient, type BackupClientOptions } from '../../src/api/index.js';
+import type { Store } from '../../src/core/index.js';
+import type { Emulator } from '../../src/emulator/index.js';
+
+/** A client whose HTTP requests are recorded as `METHOD /path`. */
+export function recordingClient(baseUrl: string, options: Partial<BackupClientOptions> = {}): { client: BackupClient; requests: string[] } {
+  const requests: string[] = [];
+  const base = options.fetch ?? globalThis.fetch;
+  const fetch: typeof globalThis.fetch = (input, init) => {
+    const request = new Request(input, init);
+    requests.push(`${request.method} ${new URL(request.url).pathname}`);
+    return base(input, init);
+  };
+  return { client: createBackupClient({ ...options, baseUrl, fetch }), requests };
+}
+
+/** Resolves with the store's snapshot once `predicate` holds (checked now and on every change). */
+export function until<T>(store: Store<T>, predicate: (value: T) => boolean, what = 'the store', timeoutMs = 20_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let stop = () => {};
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`timed out waiting for ${what}: ${JSON.stringify(store.getSnapshot(), (_k, v: unknown) => (v instanceof Error ? v.name : v)).slice(0, 400)}`));
+    }, timeoutMs);
+    const check = () => {
+      const value = store.getSnapshot();
+      if (!predicate(value)) return;
+      clearTimeout(timer);
+      stop();
+      resolve(value);
+    };
+    stop = store.subscribe(check);
+    check();
+  });
+}
+
+/** Operations of `kind` the emulator ever started, from its own journal. */
+export function started(emulator: Emulator, kind: 'creation' | 'restoration'): Array<{ backup: string; status: string }> {
+  return emulator.admin
+    .journal()
+    .filter((record) => record.kind === kind)
+    .map((record) => ({ backup: record.backup.id, status: record.status }));
+}
+
+/** Waits until the emulator runs nothing (a stopped lifecycle's operation runs on to its end). */
+export async function idle(emulator: Emulator, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { creations, restorations } = emulator.admin.operations();
+    if (creations.length + restorations.length === 0) return;
+    if (Date.now() > deadline) throw new Error('the emulator is still running an operation');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
