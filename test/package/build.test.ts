@@ -44,6 +44,25 @@ describe('the published package', () => {
     expect(declarations).not.toMatch(/:\s*any\b/);
   });
 
+  it("keeps the CLI's dependencies and the emulator out of the main entry and every module it imports", () => {
+    // follow the built main entry's static imports (its shared chunks) and read them all
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const code = fs.readFileSync(file, 'utf8');
+      for (const [, spec] of code.matchAll(/(?:import|export)[^'"]*?from\s*['"](\.[^'"]+)['"]/g)) {
+        visit(path.resolve(path.dirname(file), spec!));
+      }
+    };
+    visit(path.join(OUT, 'index.js'));
+    const code = [...seen].map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+    for (const dependency of ['commander', 'cli-progress', '@inquirer/confirm', 'better-sqlite3', 'node:child_process']) {
+      expect(code.includes(`from '${dependency}'`) || code.includes(`from "${dependency}"`), dependency).toBe(false);
+    }
+    expect(seen.size).toBeGreaterThan(1);
+  });
+
   it('runs the built bin: serve --port 0 prints its URL and answers health', async () => {
     const child = spawn(process.execPath, [path.join(OUT, 'cli', 'main.js'), 'serve', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
