@@ -1,0 +1,90 @@
+import { createComponent, createContext, createSignal, onCleanup, useContext, type Accessor, type JSX } from 'solid-js';
+import type { BackupClient } from '../../api/index.js';
+import {
+  createBackupCore,
+  select,
+  type BackupCore,
+  type BackupCoreOptions,
+  type BackupSnapshot,
+  type BackupsState,
+  type LifecycleKind,
+  type OperationsState,
+  type RestoreSnapshot,
+  type Store,
+} from '../../core/index.js';
+
+type Equality<U> = (previous: U, next: U) => boolean;
+
+const CoreContext = createContext<BackupCore>();
+
+export type BackupProviderProps = { children?: JSX.Element } & (
+  | { core: BackupCore }
+  | { client: BackupClient; options?: BackupCoreOptions }
+);
+
+/**
+ * Makes a core available to `useBackupCore` and the primitives below: yours (`core`, you
+ * dispose it), or one made from `client` and disposed with this owner (which stops local work
+ * and cancels nothing on the daemon).
+ *
+ * @example
+ * ```tsx
+ * <BackupProvider client={createBackupClient({ baseUrl })}><App /></BackupProvider>
+ * ```
+ */
+export function BackupProvider(props: BackupProviderProps): JSX.Element {
+  const core = 'core' in props ? props.core : createBackupCore(props.client, props.options);
+  if (!('core' in props)) onCleanup(() => core.dispose());
+  return createComponent(CoreContext.Provider, {
+    value: core,
+    get children() {
+      return props.children;
+    },
+  });
+}
+
+/** The core of the nearest `BackupProvider`: its lifecycles' commands, `backups.delete`, ... */
+export function useBackupCore(): BackupCore {
+  const core = useContext(CoreContext);
+  if (!core) throw new Error('useBackupCore: no <BackupProvider> above this component');
+  return core;
+}
+
+const identity = <T>(value: T) => value;
+
+/**
+ * `selector(store.getSnapshot())` as a signal that changes only when `isEqual` says so. It
+ * follows the store until the current owner (a component, a `createRoot`) is cleaned up.
+ *
+ * @example
+ * ```ts
+ * const percentage = useSelector(core.backup, (s) => Math.floor(s.context.percentage));
+ * ```
+ */
+export function useSelector<T, U = T>(
+  store: Store<T>,
+  selector: (value: T) => U = identity as (value: T) => U,
+  isEqual: Equality<U> = Object.is,
+): Accessor<U> {
+  const selection = select(store, selector, isEqual);
+  const [state, setState] = createSignal(selection.getSnapshot());
+  onCleanup(selection.subscribe(() => setState(() => selection.getSnapshot())));
+  return state;
+}
+
+/** The backup or restore lifecycle's snapshot (or a selection of it); commands are on `useBackupCore()[kind]`. */
+export function useLifecycle<U = BackupSnapshot>(kind: 'backup', selector?: (snapshot: BackupSnapshot) => U, isEqual?: Equality<U>): Accessor<U>;
+export function useLifecycle<U = RestoreSnapshot>(kind: 'restore', selector?: (snapshot: RestoreSnapshot) => U, isEqual?: Equality<U>): Accessor<U>;
+export function useLifecycle(kind: LifecycleKind, selector?: (snapshot: never) => unknown, isEqual?: Equality<unknown>): Accessor<unknown> {
+  return useSelector<unknown, unknown>(useBackupCore()[kind], selector as (snapshot: unknown) => unknown, isEqual);
+}
+
+/** The backups list (loaded while an owner uses it), or a selection of it. */
+export function useBackups<U = BackupsState>(selector?: (state: BackupsState) => U, isEqual?: Equality<U>): Accessor<U> {
+  return useSelector(useBackupCore().backups, selector, isEqual);
+}
+
+/** The operations running on the daemon (followed while an owner uses them), or a selection. */
+export function useOperations<U = OperationsState>(selector?: (state: OperationsState) => U, isEqual?: Equality<U>): Accessor<U> {
+  return useSelector(useBackupCore().operations, selector, isEqual);
+}
