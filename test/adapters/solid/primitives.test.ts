@@ -9,7 +9,7 @@ import { idle, recordingClient, started, until } from '../../core/support.js';
 
 // In Node, `solid-js` resolves to its server build, where signals do not react; this file (and
 // the adapter it imports) gets the browser build instead.
-vi.mock('solid-js', () => import('solid-js/dist/solid.js'));
+vi.mock('solid-js', () => import('solid-js/dist/solid.js' as string)); // the same types as solid-js
 
 // The Solid adapter in happy-dom against a real emulator on loopback, in reactive roots
 // (createRoot + createEffect), without solid-js/web.
