@@ -1,0 +1,85 @@
+import { getContext, onDestroy, setContext } from 'svelte';
+import { readable, type Readable } from 'svelte/store';
+import type { BackupClient } from '../../api/index.js';
+import {
+  createBackupCore,
+  select,
+  type BackupCore,
+  type BackupCoreOptions,
+  type BackupSnapshot,
+  type BackupsState,
+  type LifecycleKind,
+  type OperationsState,
+  type RestoreSnapshot,
+  type Store,
+} from '../../core/index.js';
+
+type Equality<U> = (previous: U, next: U) => boolean;
+
+const CoreKey = Symbol('pieces-backup core');
+
+/**
+ * Makes a core available to `getBackupCore` and the stores below, in this component and its
+ * children: yours (you dispose it), or one made from `client` and disposed with this component
+ * (which stops local work and cancels nothing on the daemon). Call it during initialisation.
+ *
+ * @example
+ * ```svelte
+ * <script>setBackupCore(createBackupClient({ baseUrl }));</script>
+ * ```
+ */
+export function setBackupCore(source: BackupCore | BackupClient, options?: BackupCoreOptions): BackupCore {
+  if ('backups' in source) return setContext(CoreKey, source);
+  const core = createBackupCore(source, options);
+  onDestroy(() => core.dispose());
+  return setContext(CoreKey, core);
+}
+
+/** The core of the nearest `setBackupCore`: its lifecycles' commands, `backups.delete`, ... */
+export function getBackupCore(): BackupCore {
+  const core = getContext<BackupCore | undefined>(CoreKey);
+  if (!core) throw new Error('getBackupCore: no setBackupCore() above this component');
+  return core;
+}
+
+const identity = <T>(value: T) => value;
+
+/**
+ * A Svelte store of `selector(store.getSnapshot())` that changes only when `isEqual` says so.
+ * It follows `store` while it has subscribers (`$selection`, `fromStore`, `subscribe`).
+ *
+ * @example
+ * ```svelte
+ * <script>const percentage = useSelector(core.backup, (s) => Math.floor(s.context.percentage));</script>
+ * <progress value={$percentage} max="100"></progress>
+ * ```
+ */
+export function useSelector<T, U = T>(
+  store: Store<T>,
+  selector: (value: T) => U = identity as (value: T) => U,
+  isEqual: Equality<U> = Object.is,
+): Readable<U> {
+  const selection = select(store, selector, isEqual);
+  return readable(selection.getSnapshot(), (set) => {
+    const unsubscribe = selection.subscribe(() => set(selection.getSnapshot()));
+    set(selection.getSnapshot()); // it may have changed while nobody listened
+    return unsubscribe;
+  });
+}
+
+/** The backup or restore lifecycle's snapshot (or a selection of it); commands are on `getBackupCore()[kind]`. */
+export function useLifecycle<U = BackupSnapshot>(kind: 'backup', selector?: (snapshot: BackupSnapshot) => U, isEqual?: Equality<U>): Readable<U>;
+export function useLifecycle<U = RestoreSnapshot>(kind: 'restore', selector?: (snapshot: RestoreSnapshot) => U, isEqual?: Equality<U>): Readable<U>;
+export function useLifecycle(kind: LifecycleKind, selector?: (snapshot: never) => unknown, isEqual?: Equality<unknown>): Readable<unknown> {
+  return useSelector<unknown, unknown>(getBackupCore()[kind], selector as (snapshot: unknown) => unknown, isEqual);
+}
+
+/** The backups list (loaded while subscribed), or a selection of it. */
+export function useBackups<U = BackupsState>(selector?: (state: BackupsState) => U, isEqual?: Equality<U>): Readable<U> {
+  return useSelector(getBackupCore().backups, selector, isEqual);
+}
+
+/** The operations running on the daemon (followed while subscribed), or a selection. */
+export function useOperations<U = OperationsState>(selector?: (state: OperationsState) => U, isEqual?: Equality<U>): Readable<U> {
+  return useSelector(getBackupCore().operations, selector, isEqual);
+}
