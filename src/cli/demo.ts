@@ -1,5 +1,6 @@
 import { createBackupClient } from '../api/index.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
+import { startDashboard } from './dashboard.js';
 import { createBackupActor, createRestoreActor, type LifecycleContext } from '../../machines/index.js';
 
 /** What the demo reads from either lifecycle actor. */
@@ -37,13 +38,28 @@ function follow(label: string, actor: Watchable, settled: readonly string[]): Pr
 }
 
 /**
- * `npm start`: the emulator with sample data, then one backup and one restore through the
- * lifecycle machines. The emulator keeps running afterwards so you can poke at it.
+ * `npm start`: the emulator with sample data and the example dashboard (`examples/react`, and
+ * `examples/element` at `/element.html`) on another loopback port. `--once` instead runs one
+ * backup and one restore through the lifecycle machines, printing each state, and exits.
  */
 export async function demo(args: readonly string[]): Promise<void> {
-  const keepRunning = !args.includes('--once');
+  const once = args.includes('--once');
   const emulator: Emulator = await startEmulator({ port: 0, rateBytesPerSecond: 200_000 });
   console.log(`emulator listening on ${emulator.url} (data in ${emulator.dataDir})`);
+  if (once) {
+    await scriptedRun(emulator);
+    return emulator.close();
+  }
+  const dashboard = await startDashboard({ daemonUrl: emulator.url });
+  console.log(`dashboard: open ${dashboard.url}  (Ctrl+C to stop)`);
+  await new Promise<void>((resolve) => {
+    const stop = () => void Promise.all([dashboard.close(), emulator.close()]).then(() => resolve());
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+async function scriptedRun(emulator: Emulator): Promise<void> {
   const client = createBackupClient({ baseUrl: emulator.url });
   const settled = ['done', 'failed', 'cancelled'] as const;
 
@@ -63,12 +79,4 @@ export async function demo(args: readonly string[]): Promise<void> {
   const restoreEnd = await follow('restore', restore, settled);
   restore.stop();
   console.log(`restore ${String(restoreEnd.value)}: local database has ${emulator.admin.listAssets().length} assets again`);
-
-  if (!keepRunning) return emulator.close();
-  console.log(`emulator still running at ${emulator.url}; Ctrl+C to stop`);
-  await new Promise<void>((resolve) => {
-    const stop = () => void emulator.close().then(resolve);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
 }

@@ -1,0 +1,228 @@
+import { useEffect, useState } from 'react';
+import {
+  isAuthenticationRequiredError,
+  isNetworkError,
+  isUpdateRequiredError,
+  type Backup,
+  type BackupSnapshot,
+  type PiecesBackupError,
+  type RestoreSnapshot,
+} from 'pieces-backup';
+import { useBackupCore, useBackups, useLifecycle, useOperations } from 'pieces-backup/react';
+
+type Kind = 'backup' | 'restore';
+type Snapshot = BackupSnapshot | RestoreSnapshot;
+
+const ACTIVE = ['starting', 'running', 'cancelling'];
+const NOUN = { backup: 'Backup', restore: 'Restore' } as const;
+
+function formatEta(ms: number | null): string {
+  if (ms === null) return '';
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  return seconds < 60 ? `about ${seconds} s left` : `about ${Math.floor(seconds / 60)} min ${seconds % 60} s left`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+}
+
+function statusText(kind: Kind, { value, context }: Snapshot): string {
+  const noun = NOUN[kind];
+  switch (value) {
+    case 'idle': return kind === 'backup' ? 'No backup running.' : 'No restore running.';
+    case 'confirming': return `Restore the backup of ${context.backup?.created.readable ?? context.backupId}?`;
+    case 'starting': return `${noun} starting…`;
+    case 'running': return `${noun} running${context.attached ? ' (started elsewhere)' : ''}`;
+    case 'cancelling': return `Cancelling the ${kind}…`;
+    case 'done': return context.tooLateToCancel ? `${noun} finished before the cancel reached it.` : `${noun} complete.`;
+    case 'cancelled': return `${noun} cancelled.`;
+    default: return context.error?.outcomeUnknown ? `${noun}: the outcome is unknown.` : `${noun} failed.`;
+  }
+}
+
+/** What to tell the user when a lifecycle failed or is reconnecting; null when all is well. */
+function Notice({ snapshot }: { snapshot: Snapshot }) {
+  const { retrying, error } = snapshot.context;
+  if (retrying) {
+    return <p className="notice notice-info" role="status">Reconnecting to Pieces OS… (attempt {retrying.attempt})</p>;
+  }
+  if (snapshot.value !== 'failed' || !error) return null;
+  if (error.outcomeUnknown) {
+    return (
+      <p className="notice notice-warn" role="alert">
+        Pieces OS may have finished this, or may still be working on it. Retry checks with Pieces OS before starting anything
+        again. <small>{error.message}</small>
+      </p>
+    );
+  }
+  return (
+    <p className="notice notice-error" role="alert">
+      <strong>{error.userAction}</strong> <small>{error.status ? `${error.status}: ` : ''}{error.body ?? error.message}</small>
+    </p>
+  );
+}
+
+function Progress({ snapshot }: { snapshot: Snapshot }) {
+  const { value, context } = snapshot;
+  if (!ACTIVE.includes(value) && value !== 'done') return null;
+  const percentage = Math.floor(context.percentage);
+  return (
+    <div className="progress-row">
+      <progress max={100} value={context.percentage} aria-label="progress" />
+      <span className="percentage">{percentage}%</span>
+      <span className="eta">{ACTIVE.includes(value) ? formatEta(context.eta) : ''}</span>
+    </div>
+  );
+}
+
+function LifecycleCard({ kind }: { kind: Kind }) {
+  const core = useBackupCore();
+  // note: kind is fixed per card, so this is always the same hook call
+  const snapshot: Snapshot = kind === 'backup' ? useLifecycle('backup') : useLifecycle('restore');
+  const lifecycle = core[kind];
+  const { value } = snapshot;
+  return (
+    <section className="card" data-lifecycle={kind}>
+      <header className="card-header">
+        <h2>{NOUN[kind]}</h2>
+        {kind === 'backup' && (
+          <button className="primary" onClick={() => core.backup.start()} disabled={ACTIVE.includes(value)}>
+            Create backup
+          </button>
+        )}
+      </header>
+      <p className="status" role="status">{statusText(kind, snapshot)}</p>
+      <Progress snapshot={snapshot} />
+      {value === 'confirming' && (
+        <div className="confirm" role="alertdialog" aria-label="Confirm restore">
+          <p>Restoring replaces the local database with this backup. Nothing is synced back. Continue?</p>
+          <button className="danger" onClick={() => core.restore.confirm()}>Restore</button>
+          <button onClick={() => core.restore.dismiss()}>Keep my data</button>
+        </div>
+      )}
+      <Notice snapshot={snapshot} />
+      <div className="actions">
+        {(value === 'running' || value === 'starting') && <button onClick={() => lifecycle.cancel()}>Cancel</button>}
+        {value === 'failed' && <button onClick={() => lifecycle.retry()}>Retry</button>}
+      </div>
+    </section>
+  );
+}
+
+/** The list's error as something to do: a 511 or 505 from Pieces OS, or no answer at all. */
+function listAction(error: PiecesBackupError): string {
+  if (isAuthenticationRequiredError(error)) return 'Sign in to Pieces OS and connect it to the cloud to see your backups.';
+  if (isUpdateRequiredError(error)) return 'Update Pieces OS to see your backups.';
+  if (isNetworkError(error)) return 'Pieces OS is not answering: is it running?';
+  return 'The backups could not be listed.';
+}
+
+function BackupsList() {
+  const core = useBackupCore();
+  const { backups, status, error } = useBackups();
+  const restoreBusy = useLifecycle('restore', (s) => ACTIVE.includes(s.value) || s.value === 'confirming');
+  return (
+    <section className="card">
+      <header className="card-header">
+        <h2>Backups</h2>
+        <button onClick={() => core.backups.refresh()}>Refresh</button>
+      </header>
+      {error && (
+        <p className="notice notice-error" role="alert">
+          <strong>{listAction(error)}</strong> Then press Refresh. <small>{error.message}</small>
+        </p>
+      )}
+      {backups.length === 0 ? (
+        status !== 'error' && <p className="muted">{status === 'pending' ? 'Loading backups…' : 'No backups yet.'}</p>
+      ) : (
+        <table className="backups">
+          <thead>
+            <tr><th>Created</th><th>Device</th><th>Size</th><th /></tr>
+          </thead>
+          <tbody>
+            {backups.map((backup: Backup) => (
+              <tr key={backup.id} data-id={backup.id}>
+                <td>{backup.created.readable ?? backup.created.value}</td>
+                <td>{backup.device_name}</td>
+                <td>{formatBytes(backup.bytes)}</td>
+                <td className="right">
+                  <button onClick={() => core.restore.restore(backup.id, { backup })} disabled={restoreBusy}>Restore</button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** Operations running on the daemon that this page did not start (another tab, the CLI, a reload). */
+function Operations() {
+  const { creations, restorations } = useOperations();
+  const ours = [useLifecycle('backup', mine), useLifecycle('restore', mine)];
+  const running = [...creations, ...restorations].filter((operation) => !ours.includes(operation.backupId));
+  if (running.length === 0) return null;
+  return (
+    <section className="card">
+      <h2>Started elsewhere</h2>
+      <ul className="operations">
+        {running.map((operation) => (
+          <li key={`${operation.kind}-${operation.backupId}`}>
+            {operation.kind === 'creation' ? 'Backup' : 'Restore'} <code>{operation.backupId}</code>: {Math.floor(operation.percentage ?? 0)}%
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** The id of the operation this page's lifecycle started itself, if any. */
+const mine = (snapshot: Snapshot) => (snapshot.context.attached ? null : snapshot.context.backupId);
+
+/** The local database's asset count: an emulator-only admin route; hidden on a real Pieces OS. */
+function useAssetCount(daemonUrl: string): number | null {
+  const [count, setCount] = useState<number | null>(null);
+  useEffect(() => {
+    let stopped = false;
+    const load = async () => {
+      try {
+        const response = await fetch(`${daemonUrl}/__emulator/assets`);
+        const body = response.ok ? ((await response.json()) as { iterable: unknown[] }) : null;
+        if (!stopped) setCount(body ? body.iterable.length : null);
+      } catch {
+        if (!stopped) setCount(null);
+      }
+    };
+    void load();
+    const timer = setInterval(load, 1000);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [daemonUrl]);
+  return count;
+}
+
+export function App({ daemonUrl }: { daemonUrl: string }) {
+  const assets = useAssetCount(daemonUrl);
+  return (
+    <main>
+      <header className="page-header">
+        <h1>Pieces backups</h1>
+        <p className="muted">
+          Pieces OS at <code>{daemonUrl}</code>
+          {assets !== null && <span className="assets"> · local database: <strong data-testid="asset-count">{assets}</strong> assets</span>}
+        </p>
+      </header>
+      <Operations />
+      <div className="grid">
+        <LifecycleCard kind="backup" />
+        <LifecycleCard kind="restore" />
+      </div>
+      <BackupsList />
+    </main>
+  );
+}
