@@ -5,6 +5,7 @@ import { flushSync, mount, unmount } from 'svelte';
 import { compile } from 'svelte/compiler';
 import { get } from 'svelte/store';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as adapter from '../../../src/adapters/svelte/index.js';
 import { useSelector } from '../../../src/adapters/svelte/index.js';
 import { createBackupCore, shallowEqual, type BackupCore } from '../../../src/core/index.js';
 import type { WebSocketConstructor } from '../../../src/index.js';
@@ -102,6 +103,10 @@ const text = (element: Element, expected: string, timeout = 15_000) =>
   vi.waitFor(() => expect(element.textContent).toContain(expected), { timeout, interval: 20 });
 
 describe('pieces-backup/svelte', () => {
+  it('exports exactly the names users call', () => {
+    expect(Object.keys(adapter).sort()).toEqual(['getBackupCore', 'setBackupCore', 'useBackups', 'useLifecycle', 'useOperations', 'useSelector']);
+  });
+
   it('get() reads the current selection; subscribe notifies only when it changed', async () => {
     const { core } = setup();
     const view = useSelector(core.backup, (s) => ({ value: s.value, quarter: Math.floor(s.context.percentage / 25) }), shallowEqual);
