@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { UsageError } from './usage-error.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -23,9 +24,17 @@ export interface Dashboard {
  * serves them with the daemon's URL injected. A development tool: it needs the repository.
  */
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
+  // an installed package has neither the examples nor esbuild: say so instead of a stack trace
+  const missing = new UsageError(
+    'the dashboard runs from a clone of the repository (examples/react, bundled with esbuild); ' +
+      'here, run `pieces-backup serve` and point your app at it',
+  );
+  if (!(await fs.stat(path.join(ROOT, 'examples/react/main.tsx')).catch(() => undefined))) throw missing;
   // note: a computed specifier, so tsup leaves esbuild (a dev tool, not a dependency) unbundled
   const esbuild = 'esbuild';
-  const { build } = (await import(esbuild)) as typeof import('esbuild');
+  const { build } = (await import(esbuild).catch(() => {
+    throw missing;
+  })) as typeof import('esbuild');
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: [

@@ -50,7 +50,10 @@ export async function demo(args: readonly string[]): Promise<void> {
     await scriptedRun(emulator);
     return emulator.close();
   }
-  const dashboard = await startDashboard({ daemonUrl: emulator.url });
+  const dashboard = await startDashboard({ daemonUrl: emulator.url }).catch(async (error: unknown) => {
+    await emulator.close();
+    throw error;
+  });
   console.log(`dashboard: open ${dashboard.url}  (Ctrl+C to stop)`);
   await new Promise<void>((resolve) => {
     const stop = () => void Promise.all([dashboard.close(), emulator.close()]).then(() => resolve());
