@@ -21,6 +21,7 @@ export type LifecycleErrorKind =
   | 'authentication-required'
   | 'conflict'
   | 'not-found'
+  | 'forbidden'
   | 'network'
   | 'timeout'
   | 'protocol'
@@ -56,6 +57,7 @@ const USER_ACTIONS: Record<LifecycleErrorKind, string> = {
   'authentication-required': 'Sign in to Pieces OS and connect it to the cloud, then try again.',
   conflict: 'Another backup or restore is running: wait for it to finish or cancel it, then try again.',
   'not-found': 'The backup or operation no longer exists: refresh the list and choose again.',
+  forbidden: "Pieces OS does not allow this page's origin: open the app from an origin Pieces OS trusts, or allow this one, then try again.",
   network: 'Pieces OS cannot be reached: check that it is running, then retry.',
   timeout: 'Pieces OS did not answer in time: retry in a moment.',
   protocol: 'Pieces OS answered something this app does not understand: update the app or Pieces OS.',
@@ -90,6 +92,8 @@ function kindOf(error: unknown): LifecycleErrorKind {
   if (isAuthenticationRequiredError(error)) return 'authentication-required';
   if (isConflictError(error)) return 'conflict';
   if (isNotFoundError(error) || isOperationLostError(error)) return 'not-found';
+  // a refused Origin (HTTP or WebSocket upgrade): no retry helps, the user must act
+  if (isHttpError(error) && error.status === 403) return 'forbidden';
   if (isNetworkError(error)) return 'network';
   if (isTimeoutError(error)) return 'timeout';
   if (isProtocolError(error)) return 'protocol';

@@ -34,7 +34,12 @@ const DEFAULT_TIMEOUT = 10_000;
  * ```
  */
 export function createBackupClient(options: BackupClientOptions): BackupClient {
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  // note: `new URL('localhost:39300')` parses (scheme `localhost:`), so the scheme is checked too
+  const given: unknown = options.baseUrl;
+  if (typeof given !== 'string' || !/^https?:\/\/[^/?#]/i.test(given) || !URL.canParse(given)) {
+    throw new TypeError(`createBackupClient: baseUrl must be an absolute http(s) URL such as "http://127.0.0.1:39300", got ${JSON.stringify(given)}`);
+  }
+  const baseUrl = given.replace(/\/+$/, '');
   const http = ky.create({
     ...(options.fetch && { fetch: options.fetch }),
     ...(options.headers && { headers: options.headers }),

@@ -1,6 +1,11 @@
 import { AbortedError, DaemonNotFoundError } from './errors/index.js';
 
 export interface DiscoverDaemonOptions {
+  /**
+   * Base URLs to probe instead of `hosts` x `ports`, e.g. `[configuredBaseUrl]` to check that
+   * a configured URL (path prefix included) is Pieces OS before using it.
+   */
+  candidates?: string[];
   /** Default `['127.0.0.1']`. */
   hosts?: string[];
   /** Default 39300..39333 then 1000: where Pieces OS listens, newest builds first. */
@@ -30,28 +35,38 @@ export const DEFAULT_DAEMON_PORTS: readonly number[] = [...Array.from({ length: 
 export async function discoverDaemon(options: DiscoverDaemonOptions = {}): Promise<string> {
   const hosts = options.hosts ?? ['127.0.0.1'];
   const ports = options.ports ?? DEFAULT_DAEMON_PORTS;
-  const candidates = hosts.flatMap((host) => ports.map((port) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`));
+  const candidates =
+    options.candidates?.map((url) => url.replace(/\/+$/, '')) ??
+    hosts.flatMap((host) => ports.map((port) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`));
+  const answers: string[] = [];
   const batch = Math.max(1, options.concurrency ?? 8);
   for (let start = 0; start < candidates.length; start += batch) {
     const slice = candidates.slice(start, start + batch);
-    const answers = await Promise.all(slice.map((baseUrl) => probe(baseUrl, options)));
+    answers.push(...(await Promise.all(slice.map((baseUrl) => probe(baseUrl, options)))));
     if (options.signal?.aborted) throw new AbortedError({ reason: options.signal.reason, what: 'discovery' });
-    const found = slice.find((_, index) => answers[index]);
+    const found = slice.find((_, index) => answers[start + index] === FOUND);
     if (found) return found;
   }
-  throw new DaemonNotFoundError(candidates);
+  throw new DaemonNotFoundError(candidates, answers);
 }
 
-async function probe(baseUrl: string, options: DiscoverDaemonOptions): Promise<boolean> {
+const FOUND = 'ok';
+
+/** `FOUND`, or what the candidate did instead (`answered 404 Not Found`, `no answer: ...`). */
+async function probe(baseUrl: string, options: DiscoverDaemonOptions): Promise<string> {
   const fetch = options.fetch ?? globalThis.fetch;
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 500);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   try {
     const response = await fetch(`${baseUrl}/.well-known/health`, { signal, headers: { accept: 'text/plain' } });
     const body = await response.text();
-    return response.status === 200 && body.startsWith('ok');
-  } catch {
+    if (response.status === 200 && body.startsWith('ok')) return FOUND;
+    if (response.status === 200) return 'answered 200 but not `ok...`';
+    const answered = `answered ${`${response.status} ${response.statusText}`.trim()}`;
+    return response.status === 404 ? `${answered}: not Pieces OS, or a wrong path in the base URL` : answered;
+  } catch (error) {
     // Refused, timed out, or not HTTP at all: not the daemon.
-    return false;
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    return `no answer: ${cause instanceof Error ? cause.message : String(cause)}`;
   }
 }

@@ -30,8 +30,9 @@ export function toWebSocketUrl(httpUrl: string): string {
 /**
  * Frames of one of the daemon's WebSockets, each validated. Close 1000 completes; the
  * protocol's 4xxx closes become the matching `HttpError` (4404 -> `NotFoundError`, 4511 ->
- * `AuthenticationRequiredError`, ...) with the close reason as body; any other close is a
- * `NetworkError`. Each `open` connects its own socket; `close` closes it and detaches.
+ * `AuthenticationRequiredError`, ...) with the close reason as body; an upgrade refused with
+ * an HTTP status (under Node) is that `HttpError`, with the daemon's text when `ws` hands it
+ * over; any other close is a `NetworkError`. Each `open` connects its own socket; `close` closes it and detaches.
  */
 export function createWebSocketFrameSource<T>(options: WebSocketFrameSourceOptions<T>): FrameSource<T> {
   return {
@@ -97,6 +98,7 @@ export function createWebSocketFrameSource<T>(options: WebSocketFrameSourceOptio
         socket.addEventListener('message', onMessage);
         socket.addEventListener('error', onError);
         socket.addEventListener('close', onClose);
+        readRefusedUpgrade(socket, url, fail);
         if (options.timeout !== false) {
           const timeoutMs = options.timeout;
           timer = setTimeout(() => fail(new TimeoutError({ timeoutMs, method: 'GET', url })), timeoutMs);
@@ -123,6 +125,40 @@ export function createWebSocketFrameSource<T>(options: WebSocketFrameSourceOptio
 }
 
 function ignore() {}
+
+/** The refused upgrade's answer as `ws` (Node) hands it over: an `http.IncomingMessage`. */
+interface UpgradeResponse {
+  statusCode?: number;
+  statusMessage?: string;
+  setEncoding(encoding: 'utf8'): unknown;
+  on(event: 'data', listener: (chunk: string) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+type UpgradeEmitter = { once?: (event: 'unexpected-response', listener: (request: unknown, response: UpgradeResponse) => void) => unknown };
+
+const MAX_REFUSAL_BODY = 4096;
+
+/**
+ * `ws` reports a refused upgrade only as "Unexpected server response: 403" unless someone
+ * takes the answer: taking it keeps the daemon's own text (`forbidden: Origin ... is not
+ * allowed`). Browsers show no status at all (docs/protocol.md "Browsers, CORS and Origin").
+ */
+function readRefusedUpgrade(socket: WebSocketLike, url: string, fail: (error: Error) => void): void {
+  const emitter = socket as unknown as UpgradeEmitter;
+  if (typeof emitter.once !== 'function') return;
+  emitter.once.call(socket, 'unexpected-response', (_request, response) => {
+    const status = response.statusCode ?? 0;
+    let body = '';
+    response.setEncoding('utf8');
+    response.on('data', (chunk) => {
+      if (body.length < MAX_REFUSAL_BODY) body += chunk;
+    });
+    response.on('end', () => fail(createHttpError({ status, statusText: response.statusMessage, body, method: 'GET', url })));
+    response.on('error', () => fail(createHttpError({ status, statusText: response.statusMessage, body, method: 'GET', url })));
+  });
+}
 
 function closeError(code: number, reason: string, lastError: string | undefined, url: string): Error {
   // The protocol maps HTTP statuses into 4000-4999: 4404, 4409, 4505, 4511, 4400.
