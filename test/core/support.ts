@@ -1,5 +1,5 @@
-import { createBackupClient, type BackupClient, type BackupClientOptions } from '../../src/api/index.js';
-import type { Store } from '../../src/core/index.js';
+import { createBackupClient, type BackupClient, type BackupClientOptions, type WebSocketConstructor } from '../../src/api/index.js';
+import { createBackupCore, type BackupCore, type Store } from '../../src/core/index.js';
 import type { Emulator } from '../../src/emulator/index.js';
 
 /** A client whose HTTP requests are recorded as `METHOD /path`. */
@@ -51,4 +51,30 @@ export async function idle(emulator: Emulator, timeoutMs = 20_000): Promise<void
     if (Date.now() > deadline) throw new Error('the emulator is still running an operation');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * A core on a recording client over the page's WebSocket (happy-dom's) that counts the
+ * frames of restore sockets and lists every socket path opened: what the adapter tests
+ * measure. The caller disposes the core.
+ */
+export function countingCore(baseUrl: string): {
+  client: BackupClient;
+  core: BackupCore;
+  requests: string[];
+  frames: { count: number };
+  sockets: string[];
+} {
+  const frames = { count: 0 };
+  const sockets: string[] = [];
+  const Base = globalThis.WebSocket as unknown as new (url: string, protocols?: string | string[]) => WebSocket;
+  class CountingWebSocket extends Base {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols);
+      sockets.push(new URL(url).pathname);
+      if (url.includes('/restore/')) this.addEventListener('message', () => frames.count++);
+    }
+  }
+  const { client, requests } = recordingClient(baseUrl, { WebSocket: CountingWebSocket as unknown as WebSocketConstructor });
+  return { client, core: createBackupCore(client), requests, frames, sockets };
 }

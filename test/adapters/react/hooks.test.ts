@@ -3,10 +3,10 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { Fragment, Profiler, StrictMode, createElement as h, useEffect, type ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BackupProvider, useBackupCore, useBackups, useLifecycle, useOperations } from '../../../src/adapters/react/index.js';
-import { createBackupCore, shallowEqual, type BackupCore } from '../../../src/core/index.js';
-import { ConflictError, isConflictError, type WebSocketConstructor } from '../../../src/index.js';
+import { shallowEqual, type BackupCore } from '../../../src/core/index.js';
+import { ConflictError, isConflictError } from '../../../src/index.js';
 import { createBackup, useEmulator } from '../../helpers/emulator.js';
-import { idle, recordingClient, started, until } from '../../core/support.js';
+import { countingCore, idle, started, until } from '../../core/support.js';
 
 // The React adapter in happy-dom, against a real emulator on loopback: happy-dom's own fetch
 // and WebSocket (page origin http://localhost:3000, which the emulator trusts), progress over
@@ -20,22 +20,11 @@ afterEach(async () => {
   await idle(emulator.current);
 });
 
-/** A client and a core over happy-dom's WebSocket, counting requests and socket frames. */
+/** A core counting requests and restore frames (test/core/support.ts), disposed after the test. */
 function setup() {
-  const frames = { count: 0 };
-  const sockets: string[] = [];
-  const Base = globalThis.WebSocket as unknown as new (url: string, protocols?: string | string[]) => WebSocket;
-  class CountingWebSocket extends Base {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols);
-      sockets.push(new URL(url).pathname);
-      if (url.includes('/restore/')) this.addEventListener('message', () => frames.count++);
-    }
-  }
-  const { client, requests } = recordingClient(emulator.url, { WebSocket: CountingWebSocket as unknown as WebSocketConstructor });
-  const core = createBackupCore(client);
-  cores.push(core);
-  return { client, core, requests, frames, sockets };
+  const fixture = countingCore(emulator.url);
+  cores.push(fixture.core);
+  return fixture;
 }
 const starts = (requests: string[]) => requests.filter((r) => r.startsWith('POST'));
 

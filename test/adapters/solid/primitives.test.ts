@@ -3,10 +3,9 @@ import { createComponent, createEffect, createRoot, createSignal, on } from 'sol
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as adapter from '../../../src/adapters/solid/index.js';
 import { BackupProvider, useBackupCore, useBackups, useLifecycle, useSelector } from '../../../src/adapters/solid/index.js';
-import { createBackupCore, shallowEqual, type BackupCore } from '../../../src/core/index.js';
-import type { WebSocketConstructor } from '../../../src/index.js';
+import { shallowEqual, type BackupCore } from '../../../src/core/index.js';
 import { createBackup, useEmulator } from '../../helpers/emulator.js';
-import { idle, recordingClient, started, until } from '../../core/support.js';
+import { countingCore, idle, recordingClient, started, until } from '../../core/support.js';
 
 // In Node, `solid-js` resolves to its server build, where signals do not react; this file (and
 // the adapter it imports) gets the browser build instead.
@@ -24,19 +23,11 @@ afterEach(async () => {
   await idle(emulator.current);
 });
 
+/** A core counting requests and restore frames (test/core/support.ts), disposed after the test. */
 function setup() {
-  const frames = { count: 0 };
-  const Base = globalThis.WebSocket as unknown as new (url: string, protocols?: string | string[]) => WebSocket;
-  class CountingWebSocket extends Base {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols);
-      if (url.includes('/restore/')) this.addEventListener('message', () => frames.count++);
-    }
-  }
-  const { client, requests } = recordingClient(emulator.url, { WebSocket: CountingWebSocket as unknown as WebSocketConstructor });
-  const core = createBackupCore(client);
-  cores.push(core);
-  return { client, core, requests, frames };
+  const fixture = countingCore(emulator.url);
+  cores.push(fixture.core);
+  return fixture;
 }
 
 /** Runs `fn` in a new root (disposed after the test unless the test does it) and returns its result. */

@@ -7,10 +7,9 @@ import { get } from 'svelte/store';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as adapter from '../../../src/adapters/svelte/index.js';
 import { useSelector } from '../../../src/adapters/svelte/index.js';
-import { createBackupCore, shallowEqual, type BackupCore } from '../../../src/core/index.js';
-import type { WebSocketConstructor } from '../../../src/index.js';
+import { shallowEqual, type BackupCore } from '../../../src/core/index.js';
 import { createBackup, useEmulator } from '../../helpers/emulator.js';
-import { idle, recordingClient, started, until } from '../../core/support.js';
+import { countingCore, idle, recordingClient, started, until } from '../../core/support.js';
 
 // In Node, `svelte` and `svelte/store` resolve to their server builds (no mount, no effects);
 // this file, the adapter and the compiled component get the client builds instead.
@@ -30,19 +29,11 @@ afterEach(async () => {
   await idle(emulator.current);
 });
 
+/** A core counting requests and restore frames (test/core/support.ts), disposed after the test. */
 function setup() {
-  const frames = { count: 0 };
-  const Base = globalThis.WebSocket as unknown as new (url: string, protocols?: string | string[]) => WebSocket;
-  class CountingWebSocket extends Base {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols);
-      if (url.includes('/restore/')) this.addEventListener('message', () => frames.count++);
-    }
-  }
-  const { client, requests } = recordingClient(emulator.url, { WebSocket: CountingWebSocket as unknown as WebSocketConstructor });
-  const core = createBackupCore(client);
-  cores.push(core);
-  return { client, core, requests, frames };
+  const fixture = countingCore(emulator.url);
+  cores.push(fixture.core);
+  return fixture;
 }
 
 const root = path.resolve(import.meta.dirname, '../../..');

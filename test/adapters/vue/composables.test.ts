@@ -3,10 +3,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp, defineComponent, effectScope, h, nextTick, watch, type App } from 'vue';
 import * as adapter from '../../../src/adapters/vue/index.js';
 import { provideBackupCore, useBackupCore, useBackups, useLifecycle, useSelector } from '../../../src/adapters/vue/index.js';
-import { createBackupCore, shallowEqual, type BackupCore } from '../../../src/core/index.js';
-import type { WebSocketConstructor } from '../../../src/index.js';
+import { shallowEqual, type BackupCore } from '../../../src/core/index.js';
 import { createBackup, useEmulator } from '../../helpers/emulator.js';
-import { idle, recordingClient, started, until } from '../../core/support.js';
+import { countingCore, idle, recordingClient, started, until } from '../../core/support.js';
 
 // The Vue adapter in happy-dom against a real emulator on loopback (happy-dom's fetch and
 // WebSocket, page origin http://localhost:3000): components mounted with createApp, and bare
@@ -21,19 +20,11 @@ afterEach(async () => {
   await idle(emulator.current);
 });
 
+/** A core counting requests and restore frames (test/core/support.ts), disposed after the test. */
 function setup() {
-  const frames = { count: 0 };
-  const Base = globalThis.WebSocket as unknown as new (url: string, protocols?: string | string[]) => WebSocket;
-  class CountingWebSocket extends Base {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols);
-      if (url.includes('/restore/')) this.addEventListener('message', () => frames.count++);
-    }
-  }
-  const { client, requests } = recordingClient(emulator.url, { WebSocket: CountingWebSocket as unknown as WebSocketConstructor });
-  const core = createBackupCore(client);
-  cores.push(core);
-  return { client, core, requests, frames };
+  const fixture = countingCore(emulator.url);
+  cores.push(fixture.core);
+  return fixture;
 }
 
 function mount(setupFn: () => () => unknown) {
