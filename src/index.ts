@@ -131,6 +131,7 @@ export {
   type BackupSnapshot,
   type BackupsState,
   type BackupsStore,
+  type Equality,
   type Lifecycle,
   type LifecycleKind,
   type OperationsState,

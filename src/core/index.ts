@@ -10,6 +10,6 @@ export {
   type RestoreSnapshot,
 } from './lifecycle.js';
 export type { OperationsState } from './operations-store.js';
-export { select } from './select.js';
+export { select, type Equality } from './select.js';
 export { shallowEqual } from './shallow-equal.js';
 export type { Store } from './store.js';

@@ -1,5 +1,8 @@
 import type { Store } from './store.js';
 
+/** Whether two selections are the same for a UI (default `Object.is`; `shallowEqual` for objects). */
+export type Equality<U> = (previous: U, next: U) => boolean;
+
 /**
  * A store of `selector(store.getSnapshot())` that changes only when `isEqual` says the
  * selection did: its listeners are not called for anything else, and `getSnapshot` keeps
@@ -15,7 +18,7 @@ import type { Store } from './store.js';
 export function select<T, U>(
   store: Store<T>,
   selector: (value: T) => U,
-  isEqual: (previous: U, next: U) => boolean = Object.is,
+  isEqual: Equality<U> = Object.is,
 ): Store<U> {
   let last: { source: T; selection: U } | undefined;
   const getSnapshot = (): U => {

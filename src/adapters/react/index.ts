@@ -6,14 +6,13 @@ import {
   type BackupCore,
   type BackupCoreOptions,
   type BackupSnapshot,
+  type Equality,
   type BackupsState,
   type LifecycleKind,
   type OperationsState,
   type RestoreSnapshot,
   type Store,
 } from '../../core/index.js';
-
-type Equality<U> = (previous: U, next: U) => boolean;
 
 const CoreContext = createContext<BackupCore | null>(null);
 

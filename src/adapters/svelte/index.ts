@@ -7,14 +7,13 @@ import {
   type BackupCore,
   type BackupCoreOptions,
   type BackupSnapshot,
+  type Equality,
   type BackupsState,
   type LifecycleKind,
   type OperationsState,
   type RestoreSnapshot,
   type Store,
 } from '../../core/index.js';
-
-type Equality<U> = (previous: U, next: U) => boolean;
 
 const CoreKey = Symbol('pieces-backup core');
 
