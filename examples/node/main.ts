@@ -1,0 +1,225 @@
+// pieces-backup from a terminal: lists the backups, creates one with a progress bar and ETA,
+// restores it after a confirmation, and prints the local asset count before and after.
+// Ctrl+C cancels the running operation (a second Ctrl+C quits without waiting for it).
+//
+//   npm start                          the emulator with sample data, started here
+//   npm start -- --url http://127.0.0.1:39300 --yes   a real Pieces OS, restore without asking
+//   npm start -- --restore <id> --yes  restore that backup instead of creating one
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import {
+  createBackupClient,
+  createLifecycle,
+  isAuthenticationRequiredError,
+  isNetworkError,
+  isUpdateRequiredError,
+  type Backup,
+  type BackupClient,
+  type BackupLifecycle,
+  type BackupSnapshot,
+  type ProgressTransport,
+  type RestoreLifecycle,
+  type RestoreSnapshot,
+} from 'pieces-backup';
+import { startEmulator, type Emulator } from 'pieces-backup/emulator';
+
+const USAGE = `usage: npm start -- [--url URL] [--yes] [--restore BACKUP_ID] [--transport websocket|ndjson|polling]
+
+  --url URL          a running Pieces OS (or emulator); without it an emulator with sample data starts here
+  --yes              restore without asking (a restore replaces the local database)
+  --restore ID       restore this backup instead of creating one first
+  --transport T      how progress is followed: websocket (default), ndjson or polling`;
+
+type Snapshot = BackupSnapshot | RestoreSnapshot;
+type AnyLifecycle = BackupLifecycle | RestoreLifecycle;
+
+const ACTIVE = ['starting', 'running', 'cancelling'];
+const FINISHED = ['done', 'cancelled', 'failed'];
+const NOUN = { backup: 'Backup', restore: 'Restore' } as const;
+const tty = Boolean(process.stdout.isTTY);
+
+/** The lifecycle running now: what Ctrl+C cancels. */
+let running: AnyLifecycle | null = null;
+
+function formatEta(ms: number | null): string {
+  if (ms === null) return '';
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  return seconds < 60 ? `about ${seconds} s left` : `about ${Math.floor(seconds / 60)} min ${seconds % 60} s left`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+}
+
+function progressLine(label: string, { value, context }: Snapshot): string {
+  const width = 24;
+  const filled = Math.round((context.percentage / 100) * width);
+  const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+  const eta = value === 'running' ? formatEta(context.eta) : '';
+  return `${label.padEnd(8)} ${bar} ${`${Math.floor(context.percentage)}%`.padStart(4)}  ${String(value).padEnd(10)} ${eta}`.trimEnd();
+}
+
+/** What to do about a failure the lifecycle reported, in one sentence, with the daemon's words. */
+function explainFailure(kind: 'backup' | 'restore', { context }: Snapshot): string {
+  const error = context.error;
+  if (!error) return `${NOUN[kind]} failed.`;
+  const detail = `${error.status ? `${error.status}: ` : ''}${error.body ?? error.message}`;
+  const verdict = error.outcomeUnknown ? `${NOUN[kind]}: the outcome is unknown.` : `${NOUN[kind]} failed.`;
+  return `${verdict} ${error.userAction}\n  (${detail})`;
+}
+
+/** A failed call outside a lifecycle (the list): the typed error says what the user must do. */
+function explainError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (isAuthenticationRequiredError(error)) return `Sign in to Pieces OS and connect it to the cloud, then run this again.\n  (${message})`;
+  if (isUpdateRequiredError(error)) return `Update Pieces OS, then run this again.\n  (${message})`;
+  if (isNetworkError(error)) return `Pieces OS is not answering: is it running? Pass its address with --url.\n  (${message})`;
+  return `The backups could not be listed: ${message}`;
+}
+
+/** Resolves with the lifecycle's first finished snapshot, printing its progress on the way. */
+function follow(label: 'backup' | 'restore', lifecycle: AnyLifecycle, begin: () => void): Promise<Snapshot> {
+  return new Promise((resolve) => {
+    let last = '';
+    let lastStep = -1;
+    const unsubscribe = lifecycle.subscribe(() => {
+      const snapshot = lifecycle.getSnapshot();
+      if (snapshot.value === 'idle') return;
+      const line = progressLine(label, snapshot);
+      // a terminal gets one line redrawn; a pipe gets a line per state and per 10%
+      const step = Math.floor(snapshot.context.percentage / 10);
+      if (tty && line !== last) process.stdout.write(`\r\x1b[2K${line}`);
+      if (!tty && (step !== lastStep || !last.includes(String(snapshot.value)))) console.log(line);
+      last = line;
+      lastStep = step;
+      if (FINISHED.includes(snapshot.value)) {
+        if (tty) process.stdout.write('\n');
+        queueMicrotask(unsubscribe);
+        resolve(snapshot);
+      }
+    });
+    running = lifecycle;
+    begin();
+  }).finally(() => {
+    running = null;
+  }) as Promise<Snapshot>;
+}
+
+/** The local database's asset count: an emulator-only admin route; null on a real Pieces OS. */
+async function assetCount(baseUrl: string): Promise<number | null> {
+  try {
+    const response = await fetch(new URL('/__emulator/assets', baseUrl));
+    if (!response.ok) return null;
+    return ((await response.json()) as { iterable: unknown[] }).iterable.length;
+  } catch {
+    return null;
+  }
+}
+
+const describeCount = (count: number | null) => (count === null ? 'unknown (only the emulator reports it)' : `${count} assets`);
+
+function printBackups(backups: readonly Backup[]): void {
+  console.log(`Backups (${backups.length}):`);
+  for (const backup of backups) {
+    const created = backup.created.readable ?? String(backup.created.value);
+    console.log(`  ${backup.id}  ${created}  ${backup.device_name}  ${formatBytes(backup.bytes)}`);
+  }
+}
+
+async function confirmRestore(backup: Backup | undefined, backupId: string, yes: boolean): Promise<boolean> {
+  if (yes) return true;
+  if (!process.stdin.isTTY) {
+    console.log(`Not restoring: a restore replaces the local database. Run again with --restore ${backupId} --yes to restore it.`);
+    return false;
+  }
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  const when = backup?.created.readable ?? backupId;
+  const answer = await prompt.question(`Restore the backup of ${when}? It replaces the local database and nothing is synced back. [y/N] `);
+  prompt.close();
+  return /^y(es)?$/i.test(answer.trim());
+}
+
+/** Runs the whole session; the exit code: 0 done, 1 failed, 130 cancelled with Ctrl+C. */
+async function session(client: BackupClient, baseUrl: string, options: { yes: boolean; restore?: string; transport: ProgressTransport }, emulator?: Emulator): Promise<number> {
+  let backups: Backup[];
+  try {
+    backups = [...(await client.list()).iterable];
+  } catch (error) {
+    console.error(explainError(error));
+    return 1;
+  }
+  printBackups(backups);
+  const before = await assetCount(baseUrl);
+  console.log(`Local database: ${describeCount(before)}`);
+
+  let backupId = options.restore;
+  if (!backupId) {
+    const backup = createLifecycle(client, 'backup', { transport: options.transport });
+    const end = await follow('backup', backup, () => backup.start());
+    backup.dispose();
+    if (end.value === 'cancelled') return console.log('Backup cancelled.'), 130;
+    if (end.value === 'failed') return console.error(explainFailure('backup', end)), 1;
+    backupId = end.context.backupId!;
+    backups = [...(await client.list()).iterable];
+    console.log(`Backup ${backupId} complete. Backups now: ${backups.length}.`);
+    if (emulator) {
+      // the emulator is ours: change the local database so the restore has something to bring back
+      emulator.admin.deleteAsset(emulator.admin.listAssets()[0]!.id);
+      console.log(`(emulator) deleted one asset; local database: ${describeCount(await assetCount(baseUrl))}`);
+    }
+  }
+
+  const target = backups.find((backup) => backup.id === backupId);
+  if (!(await confirmRestore(target, backupId, options.yes))) return 0;
+  const beforeRestore = await assetCount(baseUrl);
+  const restore = createLifecycle(client, 'restore', { transport: options.transport });
+  const end = await follow('restore', restore, () => restore.restore(backupId, { confirm: true, ...(target && { backup: target }) }));
+  restore.dispose();
+  if (end.value === 'cancelled') return console.log('Restore cancelled.'), 130;
+  if (end.value === 'failed') return console.error(explainFailure('restore', end)), 1;
+  console.log(`Restore of ${backupId} complete.`);
+  console.log(`Local database: ${describeCount(beforeRestore)} before the restore, ${describeCount(await assetCount(baseUrl))} after.`);
+  return 0;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      url: { type: 'string' },
+      yes: { type: 'boolean', short: 'y', default: false },
+      restore: { type: 'string' },
+      transport: { type: 'string', default: 'websocket' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return console.log(USAGE), 0;
+  const transport = values.transport as ProgressTransport;
+  if (!['websocket', 'ndjson', 'polling'].includes(transport)) return console.error(USAGE), 2;
+
+  // no --url: an emulator with sample data, slow enough to watch (512 KB at 200 KB/s)
+  const emulator = values.url ? undefined : await startEmulator({ port: 0, rateBytesPerSecond: 200_000 });
+  const baseUrl = values.url ?? emulator!.url;
+  console.log(emulator ? `Started the emulator with sample data at ${baseUrl} (pass --url to use a real Pieces OS)` : `Pieces OS at ${baseUrl}`);
+
+  process.on('SIGINT', () => {
+    const lifecycle = running;
+    if (!lifecycle || !ACTIVE.includes(lifecycle.getSnapshot().value) || lifecycle.getSnapshot().context.cancelRequested) {
+      process.exit(130);
+    }
+    console.log(`\nCancelling the ${lifecycle.kind}… (Ctrl+C again to quit without waiting)`);
+    lifecycle.cancel();
+  });
+
+  try {
+    return await session(createBackupClient({ baseUrl }), baseUrl, { yes: values.yes, restore: values.restore, transport }, emulator);
+  } finally {
+    await emulator?.close();
+  }
+}
+
+process.exitCode = await main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  return 1;
+});
