@@ -1,0 +1,40 @@
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { injectLifecycle } from 'pieces-backup/angular';
+import { injectAssetCount } from './asset-count';
+import { BackupsListComponent } from './backups-list.component';
+import { DAEMON_URL } from './daemon-url';
+import { LifecycleCardComponent } from './lifecycle-card.component';
+import { OperationsComponent } from './operations.component';
+
+// The same dashboard as examples/react, in Angular: the same DOM, so the same browser test drives both.
+@Component({
+  selector: 'app-root',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [BackupsListComponent, LifecycleCardComponent, OperationsComponent],
+  template: `
+    <main>
+      <header class="page-header">
+        <h1>Pieces backups</h1>
+        <p class="muted">
+          Pieces OS at <code>{{ daemonUrl }}</code>
+          @if (assets() !== null) {
+            <span class="assets"> · local database: <strong data-testid="asset-count">{{ assets() }}</strong> assets</span>
+          }
+        </p>
+      </header>
+      <app-operations />
+      <div class="grid">
+        <!-- inputs are not readable while a component is built, so the lifecycles are selected here -->
+        <app-lifecycle-card kind="backup" [snapshot]="backup()" />
+        <app-lifecycle-card kind="restore" [snapshot]="restore()" />
+      </div>
+      <app-backups-list />
+    </main>
+  `,
+})
+export class AppComponent {
+  protected readonly daemonUrl = inject(DAEMON_URL);
+  protected readonly assets = injectAssetCount();
+  protected readonly backup = injectLifecycle('backup');
+  protected readonly restore = injectLifecycle('restore');
+}

@@ -1,0 +1,27 @@
+import path from 'node:path';
+import angular from '@analogjs/vite-plugin-angular';
+import { defineConfig } from 'vite';
+
+const repository = path.resolve(import.meta.dirname, '../..');
+
+export default defineConfig({
+  plugins: [angular({ tsconfig: path.join(import.meta.dirname, 'tsconfig.app.json') })],
+  resolve: {
+    // This example builds the library from the repository's source, so a change there shows
+    // at once; a real app runs `npm install pieces-backup` and needs none of these aliases.
+    alias: [
+      { find: /^pieces-backup\/angular$/, replacement: path.join(repository, 'src/adapters/angular/index.ts') },
+      { find: /^pieces-backup$/, replacement: path.join(repository, 'src/index.ts') },
+    ],
+    // the adapter's own `@angular/core` import must reach this app's copy: one injector tree,
+    // one signal graph (the repository root has another copy for the adapter's tests)
+    dedupe: ['@angular/core', '@angular/common', 'rxjs'],
+  },
+  server: { fs: { allow: [repository] } },
+  build: {
+    outDir: 'dist',
+    target: 'es2022',
+    // only Node reaches the library's `ws` fallback: browsers have WebSocket
+    rollupOptions: { external: ['ws'] },
+  },
+});

@@ -1,0 +1,259 @@
+import { createSignal, For, onCleanup, Show, type Accessor } from 'solid-js';
+import {
+  isAuthenticationRequiredError,
+  isNetworkError,
+  isUpdateRequiredError,
+  type BackupSnapshot,
+  type PiecesBackupError,
+  type RestoreSnapshot,
+} from 'pieces-backup';
+import { useBackupCore, useBackups, useLifecycle, useOperations } from 'pieces-backup/solid';
+
+// The same dashboard as examples/react, in Solid: the same DOM, so the same browser test drives both.
+
+type Kind = 'backup' | 'restore';
+type Snapshot = BackupSnapshot | RestoreSnapshot;
+
+const ACTIVE = ['starting', 'running', 'cancelling'];
+const NOUN = { backup: 'Backup', restore: 'Restore' } as const;
+
+function formatEta(ms: number | null): string {
+  if (ms === null) return '';
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  return seconds < 60 ? `about ${seconds} s left` : `about ${Math.floor(seconds / 60)} min ${seconds % 60} s left`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+}
+
+function statusText(kind: Kind, { value, context }: Snapshot): string {
+  const noun = NOUN[kind];
+  switch (value) {
+    case 'idle': return kind === 'backup' ? 'No backup running.' : 'No restore running.';
+    case 'confirming': return `Restore the backup of ${context.backup?.created.readable ?? context.backupId}?`;
+    case 'starting': return `${noun} starting…`;
+    case 'running': return `${noun} running${context.attached ? ' (started elsewhere)' : ''}`;
+    case 'cancelling': return `Cancelling the ${kind}…`;
+    case 'done': return context.tooLateToCancel ? `${noun} finished before the cancel reached it.` : `${noun} complete.`;
+    case 'cancelled': return `${noun} cancelled.`;
+    default: return context.error?.outcomeUnknown ? `${noun}: the outcome is unknown.` : `${noun} failed.`;
+  }
+}
+
+/** What to tell the user when a lifecycle failed or is reconnecting; nothing when all is well. */
+function Notice(props: { snapshot: Snapshot }) {
+  const retrying = () => props.snapshot.context.retrying;
+  const error = () => (props.snapshot.value === 'failed' ? props.snapshot.context.error : null);
+  return (
+    <Show
+      when={retrying()}
+      fallback={
+        <Show when={error()}>
+          {(error) => (
+            <Show
+              when={!error().outcomeUnknown}
+              fallback={
+                <p class="notice notice-warn" role="alert">
+                  Pieces OS may have finished this, or may still be working on it. Retry checks with Pieces OS before starting
+                  anything again. <small>{error().message}</small>
+                </p>
+              }
+            >
+              <p class="notice notice-error" role="alert">
+                <strong>{error().userAction}</strong> <small>{error().status ? `${error().status}: ` : ''}{error().body ?? error().message}</small>
+              </p>
+            </Show>
+          )}
+        </Show>
+      }
+    >
+      {(retrying) => <p class="notice notice-info" role="status">Reconnecting to Pieces OS… (attempt {retrying().attempt})</p>}
+    </Show>
+  );
+}
+
+function Progress(props: { snapshot: Snapshot }) {
+  const active = () => ACTIVE.includes(props.snapshot.value);
+  return (
+    <Show when={active() || props.snapshot.value === 'done'}>
+      <div class="progress-row">
+        <progress max={100} value={props.snapshot.context.percentage} aria-label="progress" />
+        <span class="percentage">{Math.floor(props.snapshot.context.percentage)}%</span>
+        <span class="eta">{active() ? formatEta(props.snapshot.context.eta) : ''}</span>
+      </div>
+    </Show>
+  );
+}
+
+function LifecycleCard(props: { kind: Kind }) {
+  const core = useBackupCore();
+  // note: components run once in Solid, so choosing the lifecycle by kind here is safe
+  const snapshot: Accessor<Snapshot> = props.kind === 'backup' ? useLifecycle('backup') : useLifecycle('restore');
+  const lifecycle = core[props.kind];
+  const value = () => snapshot().value;
+  return (
+    <section class="card" data-lifecycle={props.kind}>
+      <header class="card-header">
+        <h2>{NOUN[props.kind]}</h2>
+        <Show when={props.kind === 'backup'}>
+          <button class="primary" onClick={() => core.backup.start()} disabled={ACTIVE.includes(value())}>
+            Create backup
+          </button>
+        </Show>
+      </header>
+      <p class="status" role="status">{statusText(props.kind, snapshot())}</p>
+      <Progress snapshot={snapshot()} />
+      <Show when={value() === 'confirming'}>
+        <div class="confirm" role="alertdialog" aria-label="Confirm restore">
+          <p>Restoring replaces the local database with this backup. Nothing is synced back. Continue?</p>
+          <button class="danger" onClick={() => core.restore.confirm()}>Restore</button>
+          <button onClick={() => core.restore.dismiss()}>Keep my data</button>
+        </div>
+      </Show>
+      <Notice snapshot={snapshot()} />
+      <div class="actions">
+        <Show when={value() === 'running' || value() === 'starting'}>
+          <button onClick={() => lifecycle.cancel()}>Cancel</button>
+        </Show>
+        <Show when={value() === 'failed'}>
+          <button onClick={() => lifecycle.retry()}>Retry</button>
+        </Show>
+      </div>
+    </section>
+  );
+}
+
+/** The list's error as something to do: a 511 or 505 from Pieces OS, or no answer at all. */
+function listAction(error: PiecesBackupError): string {
+  if (isAuthenticationRequiredError(error)) return 'Sign in to Pieces OS and connect it to the cloud to see your backups.';
+  if (isUpdateRequiredError(error)) return 'Update Pieces OS to see your backups.';
+  if (isNetworkError(error)) return 'Pieces OS is not answering: is it running?';
+  return 'The backups could not be listed.';
+}
+
+function BackupsList() {
+  const core = useBackupCore();
+  const list = useBackups();
+  const restoreBusy = useLifecycle('restore', (s) => ACTIVE.includes(s.value) || s.value === 'confirming');
+  return (
+    <section class="card">
+      <header class="card-header">
+        <h2>Backups</h2>
+        <button onClick={() => core.backups.refresh()}>Refresh</button>
+      </header>
+      <Show when={list().error}>
+        {(error) => (
+          <p class="notice notice-error" role="alert">
+            <strong>{listAction(error())}</strong> Then press Refresh. <small>{error().message}</small>
+          </p>
+        )}
+      </Show>
+      <Show
+        when={list().backups.length > 0}
+        fallback={
+          <Show when={list().status !== 'error'}>
+            <p class="muted">{list().status === 'pending' ? 'Loading backups…' : 'No backups yet.'}</p>
+          </Show>
+        }
+      >
+        <table class="backups">
+          <thead>
+            <tr><th>Created</th><th>Device</th><th>Size</th><th /></tr>
+          </thead>
+          <tbody>
+            <For each={list().backups}>
+              {(backup) => (
+                <tr data-id={backup.id}>
+                  <td>{backup.created.readable ?? backup.created.value}</td>
+                  <td>{backup.device_name}</td>
+                  <td>{formatBytes(backup.bytes)}</td>
+                  <td class="right">
+                    <button onClick={() => core.restore.restore(backup.id, { backup })} disabled={restoreBusy()}>Restore</button>
+                  </td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </Show>
+    </section>
+  );
+}
+
+/** The id of the operation this page's lifecycle started itself, if any. */
+const mine = (snapshot: Snapshot) => (snapshot.context.attached ? null : snapshot.context.backupId);
+
+/** Operations running on the daemon that this page did not start (another tab, the CLI, a reload). */
+function Operations() {
+  const operations = useOperations();
+  const ours = [useLifecycle('backup', mine), useLifecycle('restore', mine)];
+  const running = () => {
+    const { creations, restorations } = operations();
+    const own = ours.map((id) => id());
+    return [...creations, ...restorations].filter((operation) => !own.includes(operation.backupId));
+  };
+  return (
+    <Show when={running().length > 0}>
+      <section class="card">
+        <h2>Started elsewhere</h2>
+        <ul class="operations">
+          <For each={running()}>
+            {(operation) => (
+              <li>
+                {operation.kind === 'creation' ? 'Backup' : 'Restore'} <code>{operation.backupId}</code>: {Math.floor(operation.percentage ?? 0)}%
+              </li>
+            )}
+          </For>
+        </ul>
+      </section>
+    </Show>
+  );
+}
+
+/** The local database's asset count: an emulator-only admin route; null on a real Pieces OS. */
+function createAssetCount(daemonUrl: string): Accessor<number | null> {
+  const [count, setCount] = createSignal<number | null>(null);
+  let stopped = false;
+  const load = async () => {
+    try {
+      const response = await fetch(`${daemonUrl}/__emulator/assets`);
+      const body = response.ok ? ((await response.json()) as { iterable: unknown[] }) : null;
+      if (!stopped) setCount(body ? body.iterable.length : null);
+    } catch {
+      if (!stopped) setCount(null);
+    }
+  };
+  void load();
+  const timer = setInterval(load, 1000);
+  onCleanup(() => {
+    stopped = true;
+    clearInterval(timer);
+  });
+  return count;
+}
+
+export function App(props: { daemonUrl: string }) {
+  const assets = createAssetCount(props.daemonUrl);
+  return (
+    <main>
+      <header class="page-header">
+        <h1>Pieces backups</h1>
+        <p class="muted">
+          Pieces OS at <code>{props.daemonUrl}</code>
+          <Show when={assets() !== null}>
+            <span class="assets"> · local database: <strong data-testid="asset-count">{assets()}</strong> assets</span>
+          </Show>
+        </p>
+      </header>
+      <Operations />
+      <div class="grid">
+        <LifecycleCard kind="backup" />
+        <LifecycleCard kind="restore" />
+      </div>
+      <BackupsList />
+    </main>
+  );
+}
