@@ -16,6 +16,19 @@ export const STREAM_DEFAULTS = {
   outageTimeoutMs: 15_000,
   stallTimeoutMs: 10_000,
   recoverStream: true,
+  /**
+   * The ETA waits until its samples span this long AND this many percentage points: right
+   * after attaching, two frames milliseconds apart would give a wild rate.
+   */
+  etaMinSpanMs: 1_000,
+  etaMinSpanPercent: 2,
+  /**
+   * The smoothed rate behind the ETA: a rate measured over `dt` weighs `1 - e^(-dt/τ)` with
+   * τ = `etaSmoothingMs`, and is measured over at least `etaRateStepMs` (frames that arrive in
+   * a burst move the ETA by their percentage, not the rate).
+   */
+  etaSmoothingMs: 2_000,
+  etaRateStepMs: 250,
 } as const;
 
 /** Polling options with every default filled in and the bounds made consistent: resolved once, passed inward. */

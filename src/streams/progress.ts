@@ -1,5 +1,6 @@
 import { distinctUntilChanged, type MonoTypeOperatorFunction } from 'rxjs';
 import type { Backup, BackupStatus, BackupStreamedProgress } from '../models/index.js';
+import { STREAM_DEFAULTS } from './options.js';
 import type { OperationKind, OperationProgress, ProgressTransport } from './types.js';
 
 /** A polled status as an observation of the operation `backupId`. */
@@ -77,44 +78,81 @@ export interface RateSample {
   /** When `percentage` was first seen (ms, the clock of the observations). */
   at: number;
   percentage: number;
-  /** Smoothed progress rate in percent per ms; null until two samples differ. */
+  /** The first observation of this run (or since the percentage went back): where the window starts. */
+  from: { at: number; percentage: number };
+  /** Smoothed progress rate in percent per ms; null until the window is wide enough. */
   percentPerMs: number | null;
 }
 
-// Weight of the newest rate: enough to follow a real change, not every jitter of a tick.
-const SMOOTHING = 0.3;
+/** When an ETA is given and how it is smoothed; defaults in `STREAM_DEFAULTS`. */
+export interface EtaOptions {
+  /** No ETA until the samples span this long, ms. */
+  minSpanMs?: number;
+  /** ... and this many percentage points. */
+  minSpanPercent?: number;
+  /** Time constant of the smoothed rate, ms. */
+  smoothingMs?: number;
+  /** Shortest span a rate is measured over, ms: closer frames keep the sample it is measured from. */
+  rateStepMs?: number;
+}
+
+const etaLeft = (percentage: number, rate: number, elapsed = 0): number =>
+  Math.max(0, Math.round((100 - percentage) / rate - elapsed));
 
 /**
  * Folds one observation into the rate and estimates the time left (ms) from it, or null
- * while no rate is known. A percentage that did not move keeps the old sample, so the next
- * rate spans the whole pause and the estimate counts down meanwhile.
+ * while no rate is known. The first rate is the average over a window of at least
+ * `minSpanMs` and `minSpanPercent` (so attaching to a running operation does not show a
+ * rate from two frames milliseconds apart); later ones are measured over at least
+ * `rateStepMs` and smoothed by elapsed time, so a burst of frames does not move the rate and
+ * a long gap moves it more. A percentage that did not move keeps
+ * the old sample, so the next rate spans the whole pause and the estimate counts down
+ * meanwhile.
  *
  * @example
  * ```ts
  * let sample: RateSample | null = null;
  * ({ sample } = estimateEta(sample, 0, 10));
- * const { eta } = estimateEta(sample, 1_000, 20); // 10 %/s -> eta 8_000
+ * const { eta } = estimateEta(sample, 1_000, 20); // 10 %/s over 1 s -> eta 8_000
  * ```
  */
 export function estimateEta(
   previous: RateSample | null,
   at: number,
   percentage: number,
+  options: EtaOptions = {},
 ): { sample: RateSample; eta: number | null } {
+  const {
+    minSpanMs = STREAM_DEFAULTS.etaMinSpanMs,
+    minSpanPercent = STREAM_DEFAULTS.etaMinSpanPercent,
+    smoothingMs = STREAM_DEFAULTS.etaSmoothingMs,
+    rateStepMs = STREAM_DEFAULTS.etaRateStepMs,
+  } = options;
   if (percentage >= 100) {
-    return { sample: { at, percentage: 100, percentPerMs: previous?.percentPerMs ?? null }, eta: 0 };
+    const from = previous?.from ?? { at, percentage: 100 };
+    return { sample: { at, percentage: 100, from, percentPerMs: previous?.percentPerMs ?? null }, eta: 0 };
   }
   if (!previous || percentage < previous.percentage) {
-    return { sample: { at, percentage, percentPerMs: null }, eta: null };
+    return { sample: { at, percentage, from: { at, percentage }, percentPerMs: null }, eta: null };
   }
+  const rate = previous.percentPerMs;
   if (percentage === previous.percentage || at <= previous.at) {
-    const rate = previous.percentPerMs;
-    const eta = rate ? Math.max(0, Math.round((100 - percentage) / rate - (at - previous.at))) : null;
-    return { sample: previous, eta };
+    return { sample: previous, eta: rate ? etaLeft(percentage, rate, at - previous.at) : null };
   }
-  const instant = (percentage - previous.percentage) / (at - previous.at);
-  const rate = previous.percentPerMs === null ? instant : previous.percentPerMs * (1 - SMOOTHING) + instant * SMOOTHING;
-  return { sample: { at, percentage, percentPerMs: rate }, eta: Math.round((100 - percentage) / rate) };
+  // note: a sample persisted before `from` existed starts its window at itself
+  const from = previous.from ?? { at: previous.at, percentage: previous.percentage };
+  if (rate === null) {
+    const wide = at - from.at >= minSpanMs && percentage - from.percentage >= minSpanPercent;
+    const average = wide ? (percentage - from.percentage) / (at - from.at) : null;
+    return { sample: { at, percentage, from, percentPerMs: average }, eta: average ? etaLeft(percentage, average) : null };
+  }
+  const elapsed = at - previous.at;
+  // too close to measure a rate over (a burst): the new percentage, the same rate
+  if (elapsed < rateStepMs) return { sample: previous, eta: etaLeft(percentage, rate) };
+  const instant = (percentage - previous.percentage) / elapsed;
+  const weight = smoothingMs > 0 ? 1 - Math.exp(-elapsed / smoothingMs) : 1;
+  const smoothed = rate + (instant - rate) * weight;
+  return { sample: { at, percentage, from, percentPerMs: smoothed }, eta: etaLeft(percentage, smoothed) };
 }
 
 const clamp = (value: number, min: number, max: number): number => Math.min(max, Math.max(min, value));

@@ -74,8 +74,10 @@ describe('pollStatus', () => {
     );
     await clock.advanceTo(11_000);
     subscription.unsubscribe();
-    // 0 -> 1: no rate (1 s default); 1 -> 2 at 1 %/s: ~98 s left -> the 3 s cap; then no change: default 1 s
-    expect(gaps(client.callsOf('creationStatus').map((c) => c.at)).slice(0, 4)).toEqual([1_000, 3_000, 3_000, 1_000]);
+    // 0 -> 1: no rate (1 s default); 1 -> 2: still no rate, the window needs 2 points
+    // (etaMinSpanPercent): 1 s default again; then 2 points over 2 s, 1 %/s: ~98 s left ->
+    // the 3 s cap; then no change: default 1 s
+    expect(gaps(client.callsOf('creationStatus').map((c) => c.at)).slice(0, 4)).toEqual([1_000, 1_000, 3_000, 1_000]);
   });
 
   it('clamps the no-rate default into [min, max]', async () => {

@@ -30,6 +30,7 @@ describe('estimateEta', () => {
   it('is 0 at 100 and starts over when the percentage goes back', () => {
     const { sample } = estimateEta(null, 0, 50);
     expect(estimateEta(sample, 10, 100).eta).toBe(0);
-    expect(estimateEta(sample, 10, 5)).toEqual({ sample: { at: 10, percentage: 5, percentPerMs: null }, eta: null });
+    // the window of the new run starts at the observation that went back
+    expect(estimateEta(sample, 10, 5)).toEqual({ sample: { at: 10, percentage: 5, from: { at: 10, percentage: 5 }, percentPerMs: null }, eta: null });
   });
 });
