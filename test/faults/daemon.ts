@@ -17,19 +17,20 @@ export interface Daemon {
   readonly current: Emulator;
   readonly url: string;
   readonly dataDir: string;
-  /** Close, stay down `downMs`, start again on the same port and data dir, same rate and roll-back time. */
+  /** Close, stay down `downMs`, start again on the same port and data dir, same rate, roll-back time and tick. */
   restart(downMs?: number): Promise<void>;
   /** Closes the emulator and removes the data dir. */
   dispose(): Promise<void>;
 }
 
-export async function openDaemon(options: { cancelDelayMs?: number } = {}): Promise<Daemon> {
+export async function openDaemon(options: { cancelDelayMs?: number; tickMs?: number } = {}): Promise<Daemon> {
   const dataDir = tempDir('pieces-fault-');
   let current = await startEmulator({
     port: 0,
     dataDir,
     rateBytesPerSecond: SETUP_RATE,
     cancelDelayMs: options.cancelDelayMs ?? CANCEL_DELAY_MS,
+    ...(options.tickMs !== undefined && { tickMs: options.tickMs }),
   });
   const { port, url } = current;
   return {
@@ -42,7 +43,7 @@ export async function openDaemon(options: { cancelDelayMs?: number } = {}): Prom
       const { rateBytesPerSecond, cancelDelayMs } = current.admin.getState();
       await current.close();
       await new Promise((resolve) => setTimeout(resolve, downMs));
-      current = await startEmulator({ port, dataDir, rateBytesPerSecond, cancelDelayMs });
+      current = await startEmulator({ port, dataDir, rateBytesPerSecond, cancelDelayMs, ...(options.tickMs !== undefined && { tickMs: options.tickMs }) });
     },
     async dispose() {
       await current.close();
