@@ -176,7 +176,8 @@ async function resolveWebSocket(given: WebSocketConstructor | undefined): Promis
   if (given) return given;
   const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (global) return global;
-  // Node 20 has no global WebSocket; `ws` is a dependency for exactly this.
+  // Node 20 has no global WebSocket; `ws` is a dependency for exactly this. Browsers always
+  // have one: package.json `"browser": { "ws": false }` keeps `ws` out of browser bundles.
   wsModule ??= import('ws').then((module) => module.default as unknown as WebSocketConstructor);
   return wsModule;
 }

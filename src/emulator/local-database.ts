@@ -1,16 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Asset } from '../models/index.js';
 import { fsyncDirectory } from './durable-file.js';
+import { loadSqlite } from './load-sqlite.js';
 
 type Connection = InstanceType<typeof Database>;
 
 /** `PRAGMA integrity_check` on a file without changing it. */
 export function isIntactDatabase(file: string): boolean {
+  // outside the try: a missing better-sqlite3 is not a damaged file
+  const Sqlite = loadSqlite();
   let connection: Connection | undefined;
   try {
-    connection = new Database(file, { readonly: true, fileMustExist: true });
+    connection = new Sqlite(file, { readonly: true, fileMustExist: true });
     const rows = connection.pragma('integrity_check') as Array<{ integrity_check: string }>;
     const table = connection.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='assets'").get();
     return rows.length === 1 && rows[0]?.integrity_check === 'ok' && table !== undefined;
@@ -34,7 +37,7 @@ export class LocalDatabase {
   open(): void {
     if (this.connection) return;
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const connection = new Database(this.file);
+    const connection = new (loadSqlite())(this.file);
     connection.pragma('journal_mode = DELETE');
     connection.exec('CREATE TABLE IF NOT EXISTS assets (id TEXT PRIMARY KEY, json TEXT NOT NULL)');
     this.connection = connection;
