@@ -1,4 +1,4 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { adminRoutes } from './admin-routes.js';
 import { backupRoutes } from './backup-routes.js';
 import { answerPreflight, isPreflight, setCorsHeaders } from './cors.js';
@@ -11,6 +11,9 @@ import { matchRoute, type Route } from './router.js';
 import { isWebSocketPath } from './websocket.js';
 
 const ROUTES: readonly Route[] = [...backupRoutes, ...adminRoutes];
+
+/** How long a request head may take to arrive. */
+export const HEADERS_TIMEOUT_MS = 10_000;
 
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -80,7 +83,8 @@ async function handle(core: EmulatorCore, req: IncomingMessage, res: ServerRespo
 
 /** The emulator's HTTP server. No input can throw out of it: every failure is a text answer. */
 export function createHttpServer(core: EmulatorCore): http.Server {
-  const server = http.createServer((req, res) => {
+  // note: a loopback daemon needs no minute for a request head; a slow-loris is let go after 10 s
+  const server = http.createServer({ headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1_000 }, (req, res) => {
     req.on('error', () => undefined);
     res.on('error', () => undefined);
     handle(core, req, res).catch((error: unknown) => {
@@ -91,13 +95,23 @@ export function createHttpServer(core: EmulatorCore): http.Server {
       }
     });
   });
-  server.on('clientError', (_error, socket) => {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (socket.writable) {
-      const body = 'bad request\n';
-      socket.end(`HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      const [status, text] = clientErrorAnswer(error.code);
+      const body = `${text}\n`;
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      );
     } else socket.destroy();
   });
   return server;
+}
+
+/** What a request that never became one gets: a slow-loris its 408, oversized headers their 431. */
+function clientErrorAnswer(code: string | undefined): [status: number, text: string] {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return [408, `request timeout: the request head must arrive within ${HEADERS_TIMEOUT_MS / 1_000} s`];
+  if (code === 'HPE_HEADER_OVERFLOW') return [431, 'request header fields too large'];
+  return [400, 'bad request'];
 }
 
 /**

@@ -162,6 +162,16 @@ export function isWebSocketPath(segments: readonly string[]): boolean {
   }
 }
 
+/**
+ * `ws` closes a frame over `maxPayload` with a bare 1009. The emulator closes every refusal
+ * with 4000 + the HTTP status and a reason, so a frame too large is 4413, like a body too large.
+ */
+function explainOversize(ws: WebSocket, maxBytes: number): void {
+  const close = ws.close.bind(ws);
+  ws.close = (code?: number, data?: string | Buffer) =>
+    code === 1009 && data === undefined ? close(4413, `frame too large: at most ${maxBytes} bytes`) : close(code, data);
+}
+
 function rejectUpgrade(socket: Duplex, status: number, message: string): void {
   const body = `${message}\n`;
   socket.end(
@@ -208,6 +218,7 @@ export class WebSocketGateway {
     }
     this.server.handleUpgrade(req, socket, head, (ws) => {
       ws.on('error', () => undefined);
+      explainOversize(ws, core.options.maxBodyBytes);
       try {
         socketRoute.open({ ws, core, params, fault });
       } catch {
