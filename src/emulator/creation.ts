@@ -49,6 +49,7 @@ export function startCreation(env: OperationEnv, id: string, timestamp: number):
     source: snapshot,
     target: partial,
     tickMs: env.tickMs,
+    progressFrames: env.progressFrames,
     rateBytesPerSecond: () => env.state().rateBytesPerSecond,
     onProgress: (copied, total) => operation.progress((copied / total) * 100),
     onDone: (uploaded) => {

@@ -41,6 +41,7 @@ export class EmulatorCore {
         cloud: this.cloud,
         localDir: this.localDir,
         tickMs: options.tickMs,
+        progressFrames: options.progressFrames,
         deviceName: options.deviceName,
         platform: options.platform,
         state: () => this.state,

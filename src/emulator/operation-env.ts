@@ -9,6 +9,8 @@ export interface OperationEnv {
   /** Folder of the local database; staging files live beside it (same filesystem, atomic rename). */
   localDir: string;
   tickMs: number;
+  /** Progress reports per transfer; undefined: once a tick. */
+  progressFrames: number | undefined;
   deviceName: string;
   platform: string;
   state(): EmulatorState;

@@ -18,6 +18,12 @@ export interface EmulatorOptions {
   rateBytesPerSecond?: number;
   /** Progress cadence in ms. Default 50. */
   tickMs?: number;
+  /**
+   * Progress frames per transfer: report at this many evenly spaced points of the bytes
+   * instead of once a tick (the bench floods the streams with frames this way). Default:
+   * once a tick.
+   */
+  progressFrames?: number;
   /** Roll-back time after an accepted cancel. Default 100. */
   cancelDelayMs?: number;
   signedIn?: boolean;
@@ -55,6 +61,7 @@ export interface ResolvedOptions {
   dataDir: string | undefined;
   seed: boolean;
   tickMs: number;
+  progressFrames: number | undefined;
   deviceName: string;
   platform: string;
   maxBodyBytes: number;
@@ -75,6 +82,10 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   }) as EmulatorState;
   const tickMs = options.tickMs ?? 50;
   if (!(Number.isFinite(tickMs) && tickMs >= 1)) throw new RangeError(`tickMs must be >= 1, got ${tickMs}`);
+  const progressFrames = options.progressFrames;
+  if (progressFrames !== undefined && !(Number.isInteger(progressFrames) && progressFrames >= 1)) {
+    throw new RangeError(`progressFrames must be an integer >= 1, got ${progressFrames}`);
+  }
   const allowLoopbackOrigins = options.allowLoopbackOrigins ?? true;
   if (typeof allowLoopbackOrigins !== 'boolean') throw new RangeError('allowLoopbackOrigins must be a boolean');
   const port = options.port ?? DEFAULT_PORT;
@@ -85,6 +96,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     dataDir: options.dataDir,
     seed: options.seed ?? true,
     tickMs,
+    progressFrames,
     deviceName: options.deviceName ?? os.hostname(),
     platform: options.platform ?? 'LINUX',
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,

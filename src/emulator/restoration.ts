@@ -24,6 +24,7 @@ export function startRestoration(env: OperationEnv, manifest: Manifest): Operati
     source: env.cloud.objectPath(manifest.sha256),
     target: staging,
     tickMs: env.tickMs,
+    progressFrames: env.progressFrames,
     rateBytesPerSecond: () => env.state().rateBytesPerSecond,
     onProgress: (copied, total) => operation.progress((copied / total) * 100),
     onDone: (downloaded) => {
