@@ -1,143 +1,80 @@
 /**
- * `npm run bench`: figures the tests must not time. Writes bench/results/latest.json.
- *
- * Lifecycle: a backup that takes ~30 s on the emulator, followed by a backup machine over
- * each transport. Counted: HTTP requests, WebSockets opened, frames received. Measured:
- * detection latency, from the server making the operation terminal (an in-process hook on
- * the emulator) to the machine reaching `done`.
+ * `npm run bench`: every figure of issue #10, section 1, measured in one run and written to
+ * bench/results.json (one key a figure, its goal beside it), then printed as a table.
+ * `BENCH_PROFILE=short` is the CI's fixed small version (`npm run bench:ci`); `--out FILE`
+ * writes elsewhere. Exits 1 when a figure group fails or a key is missing; goals missed are
+ * reported, not failed (timings on a shared machine are noisy). See docs/bench.md.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
-import { createBackupClient, type WebSocketConstructor } from '../src/api/index.js';
-import { startEmulator } from '../src/emulator/index.js';
-import { createBackupActor } from '../machines/index.js';
-import type { ProgressTransport } from '../src/streams/index.js';
+import { emulatorSpeed } from './emulator-speed.js';
+import { benchDir, goalText, machine, profileFromEnv, type Figure, type Profile } from './figures.js';
+import { heap } from './heap.js';
+import { checkFigures } from './keys.js';
+import { polling } from './polling.js';
+import { progressOverhead } from './progress-overhead.js';
+import { sizes } from './sizes.js';
+import { statusLoad } from './status-load.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const seconds = Number(process.env.BENCH_SECONDS ?? 30);
-// One run of a poller says little (where the end falls between two polls is chance).
-const runsPerVariant = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+const GROUPS: Record<string, (profile: Profile) => Promise<Record<string, Figure>>> = {
+  sizes,
+  'progress-overhead': progressOverhead,
+  polling,
+  'emulator-speed': emulatorSpeed,
+  'status-load': statusLoad,
+  heap,
+};
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : Number(((sorted[middle - 1]! + sorted[middle]!) / 2).toFixed(1));
+function outPath(): string {
+  const index = process.argv.indexOf('--out');
+  return index >= 0 && process.argv[index + 1] ? path.resolve(process.argv[index + 1]!) : path.join(benchDir, 'results.json');
 }
 
-/** The adaptive transports, plus a blind 1 s poller as the baseline other clients use. */
-type Variant = ProgressTransport | 'polling-fixed-1s';
-
-interface LifecycleFigures {
-  transport: Variant;
-  operationSeconds: number;
-  httpRequests: number;
-  webSocketsOpened: number;
-  detectionLatencyMs: number;
-  finalState: string;
-  percentageUpdates: number;
-}
-
-async function measure(variant: Variant, bytesPerSecond: number): Promise<LifecycleFigures> {
-  const emulator = await startEmulator({ port: 0, rateBytesPerSecond: bytesPerSecond });
-  let httpRequests = 0;
-  let webSocketsOpened = 0;
-  const countingFetch: typeof fetch = (input, init) => {
-    httpRequests += 1;
-    return fetch(input, init);
-  };
-  class CountingWebSocket extends WebSocket {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols);
-      webSocketsOpened += 1;
-    }
-  }
-  const client = createBackupClient({
-    baseUrl: emulator.url,
-    fetch: countingFetch,
-    WebSocket: CountingWebSocket as unknown as WebSocketConstructor,
-  });
-  let serverEnded = Number.NaN;
-  const off = emulator.admin.onOperationEnded(({ at }) => (serverEnded = at));
-  const actor =
-    variant === 'polling-fixed-1s'
-      ? createBackupActor(client, { transport: 'polling', stream: { minIntervalMs: 1_000, maxIntervalMs: 1_000 } })
-      : createBackupActor(client, { transport: variant });
-  const started = performance.now();
-  let percentageUpdates = 0;
-  let lastPercentage = -1;
-  const end = await new Promise<{ state: string; at: number }>((resolve) => {
-    actor.subscribe((snapshot) => {
-      if (snapshot.context.percentage !== lastPercentage) {
-        lastPercentage = snapshot.context.percentage;
-        percentageUpdates += 1;
-      }
-      const state = String(snapshot.value);
-      if (state === 'done' || state === 'failed' || state === 'cancelled') resolve({ state, at: performance.now() });
-    });
-    actor.send({ type: 'START' });
-  });
-  actor.stop();
-  off();
-  await emulator.close();
-  return {
-    transport: variant,
-    operationSeconds: Number(((serverEnded - started) / 1000).toFixed(2)),
-    httpRequests,
-    webSocketsOpened,
-    detectionLatencyMs: Number((end.at - serverEnded).toFixed(1)),
-    finalState: end.state,
-    percentageUpdates,
-  };
-}
-
-async function databaseBytes(): Promise<number> {
-  const emulator = await startEmulator({ port: 0 });
-  try {
-    return emulator.admin.readDatabaseBytes().length;
-  } finally {
-    await emulator.close();
-  }
+function printTable(figures: Record<string, Figure>): void {
+  const rows = Object.entries(figures).map(([key, found]) => ({
+    figure: key,
+    value: found.value,
+    unit: found.unit,
+    goal: goalText(found.goal),
+    met: found.met === null ? '-' : found.met ? 'yes' : 'NO',
+    runs: found.runs,
+  }));
+  console.table(rows);
 }
 
 async function main(): Promise<void> {
-  const bytes = await databaseBytes();
-  const lifecycles: LifecycleFigures[] = [];
-  const summary: Array<{ transport: Variant; runs: number; medianHttpRequests: number; medianDetectionLatencyMs: number; maxDetectionLatencyMs: number }> = [];
-  for (const variant of ['polling', 'polling-fixed-1s', 'websocket', 'ndjson'] as const) {
-    const runs: LifecycleFigures[] = [];
-    for (let run = 0; run < runsPerVariant; run += 1) {
-      // Spread the end over a second: a poller's latency depends on where the end falls
-      // between two polls, and an operation of exactly 30 s would always land in one spot.
-      const runSeconds = seconds + (run + 0.5) / runsPerVariant;
-      const figures = await measure(variant, Math.max(1, Math.floor(bytes / runSeconds)));
-      console.log(JSON.stringify(figures));
-      runs.push(figures);
+  const profile = profileFromEnv();
+  const started = Date.now();
+  const figures: Record<string, Figure> = {};
+  const failures: string[] = [];
+  for (const [name, group] of Object.entries(GROUPS)) {
+    const groupStarted = Date.now();
+    try {
+      Object.assign(figures, await group(profile));
+      console.error(`bench: ${name} done in ${((Date.now() - groupStarted) / 1000).toFixed(1)} s`);
+    } catch (error) {
+      failures.push(`${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      console.error(`bench: ${name} FAILED`, error);
     }
-    lifecycles.push(...runs);
-    summary.push({
-      transport: variant,
-      runs: runs.length,
-      medianHttpRequests: median(runs.map((figures) => figures.httpRequests)),
-      medianDetectionLatencyMs: median(runs.map((figures) => figures.detectionLatencyMs)),
-      maxDetectionLatencyMs: Math.max(...runs.map((figures) => figures.detectionLatencyMs)),
-    });
   }
-  console.table(summary);
   const results = {
+    command: profile.name === 'full' ? 'npm run bench' : 'npm run bench:ci',
+    profile,
     date: new Date().toISOString(),
-    node: process.version,
-    command: 'npm run bench',
-    targetOperationSeconds: seconds,
-    databaseBytes: bytes,
-    runsPerVariant,
-    summary,
-    lifecycles,
+    seconds: Math.round((Date.now() - started) / 1000),
+    machine: machine(),
+    note: 'Each figure: value (the median of `runs` unless `how` says otherwise), unit, goal ({ max } or { equals }, null when none), met, how it was measured, why it misses (when known) and details.',
+    figures,
   };
-  fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(here, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`wrote bench/results/latest.json`);
+  const out = outPath();
+  fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  printTable(figures);
+  console.log(`wrote ${path.relative(process.cwd(), out) || out} (${profile.name} profile, ${results.seconds} s)`);
+  const problems = [...failures, ...checkFigures(figures)];
+  if (problems.length > 0) {
+    console.error(`bench: ${problems.length} problem(s):\n${problems.join('\n')}`);
+    process.exitCode = 1;
+  }
 }
 
 await main();
