@@ -34,7 +34,7 @@ function parseArgs(args) {
       options.url = value.replace(/\/+$/, '');
     } else {
       const number = Number(value);
-      if (!Number.isInteger(number) || number < (flag === '--port' ? 0 : 1)) exit(`${flag} must be an integer, got ${value}`);
+      if (!Number.isInteger(number) || number < 1) exit(`${flag} must be a positive integer, got ${value}`);
       options[flag.slice(2)] = number;
     }
   }
@@ -80,6 +80,8 @@ function startEmulator(rate) {
       resolve({ url: match[1], close: () => stopChild(child) });
     };
     child.stdout.setEncoding('utf8').on('data', onData);
+    // however this process ends (Vite exits on SIGTERM by itself), the emulator goes with it
+    process.once('exit', () => child.kill('SIGTERM'));
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`the emulator exited (code ${code}) before listening:\n${output}`)));
   });
@@ -133,8 +135,10 @@ let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
+  // asked to stop is a clean end: Vite's own SIGTERM handler keeps an exit code already set
+  process.exitCode = 0;
   await Promise.allSettled([server.close(), emulator?.close()]);
-  process.exit(0);
+  process.exit();
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

@@ -1,0 +1,273 @@
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createBackupClient } from '../../src/api/index.js';
+import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const EXAMPLES_DIR = path.join(ROOT, 'examples');
+const ARTIFACTS = path.join(ROOT, 'test-artifacts/browser');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// 512 KB of sample data at this rate: a few seconds an operation, long enough to watch
+const SLOW = 100_000;
+// a cold `vite build` of the Angular example takes a while on a busy machine
+const BUILD_TIMEOUT = 300_000;
+
+/**
+ * Every example built with Vite: a directory of examples/ whose package.json has a `build`
+ * script (vue, svelte, solid, angular). Each one renders the React dashboard's DOM, so the
+ * same steps drive them all.
+ */
+export const BROWSER_EXAMPLES: readonly string[] = fs
+  .readdirSync(EXAMPLES_DIR, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .filter((name) => {
+    const manifest = path.join(EXAMPLES_DIR, name, 'package.json');
+    if (!fs.existsSync(manifest)) return false;
+    const { scripts } = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { scripts?: Record<string, string> };
+    return typeof scripts?.build === 'string';
+  })
+  .sort();
+
+let browser: Browser;
+
+beforeAll(async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+it('finds the Vite examples', () => {
+  expect(BROWSER_EXAMPLES).toEqual(expect.arrayContaining(['svelte', 'vue']));
+});
+
+/** `npm run build` in the example; a missing install fails here, with what to run. */
+async function build(name: string): Promise<string> {
+  const directory = path.join(EXAMPLES_DIR, name);
+  if (!fs.existsSync(path.join(directory, 'node_modules'))) {
+    throw new Error(`examples/${name} is not installed (no node_modules): run \`npm run examples:install\` at the repository root`);
+  }
+  try {
+    await promisify(execFile)('npm', ['run', 'build'], { cwd: directory, maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`examples/${name}: npm run build failed\n${stdout ?? ''}${stderr ?? ''}`);
+  }
+  return path.join(directory, 'dist');
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+};
+
+/** The built files on a loopback port (another origin than the emulator's, as in real use). */
+async function serveStatic(dist: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    const file = path.join(dist, pathname.endsWith('/') ? `${pathname}index.html` : pathname);
+    if (!file.startsWith(dist + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+describe.each(BROWSER_EXAMPLES)('examples/%s in Chromium, against the emulator', (name) => {
+  let emulator: Emulator;
+  let site: { url: string; close(): Promise<void> };
+  let page: Page;
+
+  beforeAll(async () => {
+    const dist = await build(name);
+    emulator = await startEmulator({ port: 0, rateBytesPerSecond: SLOW, cancelDelayMs: 50 });
+    site = await serveStatic(dist);
+  }, BUILD_TIMEOUT);
+
+  afterAll(async () => {
+    await site?.close();
+    await emulator?.close();
+  });
+
+  afterEach(async () => {
+    await page?.close();
+    emulator?.admin.clearFaults();
+    emulator?.admin.setState({ signedIn: true, osUpToDate: true, rateBytesPerSecond: SLOW });
+  });
+
+  async function open(query = ''): Promise<Page> {
+    page = await browser.newPage({ viewport: { width: 960, height: 720 } });
+    page.on('pageerror', (error) => console.error(`examples/${name} page error:`, error));
+    await page.goto(`${site.url}?daemon=${encodeURIComponent(emulator.url)}${query}`);
+    return page;
+  }
+
+  const shot = (step: string) => page.screenshot({ path: path.join(ARTIFACTS, `examples-${name}-${step}.png`), fullPage: true });
+  const card = (kind: 'backup' | 'restore') => page.locator(`[data-lifecycle="${kind}"]`);
+  const statusOf = (kind: 'backup' | 'restore') => card(kind).getByRole('status').first().textContent();
+  const progressOf = (kind: 'backup' | 'restore') => card(kind).locator('progress').evaluate((bar) => (bar as HTMLProgressElement).value);
+  const rows = () => page.locator('table.backups tbody tr');
+  const assetCount = async () => Number(await page.getByTestId('asset-count').textContent());
+
+  async function waitForProgress(kind: 'backup' | 'restore', above: number): Promise<number> {
+    await expect.poll(() => progressOf(kind), { timeout: 20_000 }).toBeGreaterThan(above);
+    return progressOf(kind);
+  }
+
+  it('shows the daemon and an empty backups list, then a backup\'s bar moving, and Cancel ends it cancelled', async () => {
+    await open();
+    await expect.poll(() => page.locator('.page-header').textContent()).toContain(emulator.url);
+    await expect.poll(() => page.getByText('No backups yet.').count()).toBe(1);
+    await page.getByRole('button', { name: 'Create backup' }).click();
+    const first = await waitForProgress('backup', 5);
+    await waitForProgress('backup', first + 5);
+    await expect.poll(() => card('backup').locator('.eta').textContent()).toMatch(/about \d+ s left/);
+    // started here, so not listed as started elsewhere
+    expect(await page.locator('.operations li').count()).toBe(0);
+    await shot('1-backup-running');
+    await card('backup').getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => statusOf('backup'), { timeout: 20_000 }).toBe('Backup cancelled.');
+    expect(emulator.admin.journal().at(-1)).toMatchObject({ kind: 'creation' });
+    await shot('2-backup-cancelled');
+  });
+
+  it('runs a backup to done, and the list grows by one', async () => {
+    await open();
+    await expect.poll(() => page.getByText('No backups yet.').count()).toBe(1);
+    await page.getByRole('button', { name: 'Create backup' }).click();
+    await expect.poll(() => statusOf('backup'), { timeout: 30_000 }).toBe('Backup complete.');
+    await expect.poll(() => rows().count()).toBe(1);
+    // the row is the backup Pieces OS now lists
+    const listed = await createBackupClient({ baseUrl: emulator.url }).list();
+    expect(await rows().first().getAttribute('data-id')).toBe(listed.iterable[0]?.id);
+    await shot('3-backup-done');
+  });
+
+  it('restores after a confirmation, and the local asset count comes back', async () => {
+    await open();
+    const before = emulator.admin.listAssets().length;
+    await expect.poll(assetCount).toBe(before);
+    emulator.admin.deleteAsset(emulator.admin.listAssets()[0]!.id);
+    emulator.admin.deleteAsset(emulator.admin.listAssets()[0]!.id);
+    await expect.poll(assetCount).toBe(before - 2);
+    await expect.poll(() => rows().count()).toBeGreaterThan(0);
+    await rows().first().getByRole('button', { name: 'Restore' }).click();
+    await expect.poll(() => page.getByRole('alertdialog').count()).toBe(1);
+    expect(await statusOf('restore')).toMatch(/^Restore the backup of .+\?$/);
+    await shot('4-restore-confirm');
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Restore' }).click();
+    await waitForProgress('restore', 5);
+    await shot('5-restore-running');
+    await expect.poll(() => statusOf('restore'), { timeout: 30_000 }).toBe('Restore complete.');
+    await expect.poll(assetCount).toBe(before);
+    await shot('6-restore-done');
+  });
+
+  it('follows a backup started elsewhere and lists it as such', async () => {
+    await open();
+    await expect.poll(() => rows().count()).toBeGreaterThan(0);
+    // the plain create call answers when the backup is done: meanwhile the page discovers it
+    const elsewhere = createBackupClient({ baseUrl: emulator.url }).create();
+    await expect.poll(() => statusOf('backup'), { timeout: 10_000 }).toBe('Backup running (started elsewhere)');
+    await expect.poll(() => page.locator('.operations li').count()).toBe(1);
+    await shot('7-started-elsewhere');
+    await expect.poll(() => statusOf('backup'), { timeout: 30_000 }).toBe('Backup complete.');
+    const created = await elsewhere;
+    await expect.poll(() => page.locator(`table.backups tbody tr[data-id="${created.id}"]`).count()).toBe(1);
+  });
+
+  it('says to sign in when Pieces OS is signed out (511)', async () => {
+    await open();
+    await expect.poll(() => rows().count()).toBeGreaterThan(0);
+    emulator.admin.setState({ signedIn: false });
+    await page.getByRole('button', { name: 'Create backup' }).click();
+    const alert = card('backup').getByRole('alert');
+    await expect.poll(() => alert.textContent(), { timeout: 20_000 }).toContain('Sign in to Pieces OS');
+    expect(await alert.textContent()).toContain('511');
+    await expect.poll(() => card('backup').getByRole('button', { name: 'Retry' }).count()).toBe(1);
+    // the list, loaded again, says the same
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => page.locator('.card').last().getByRole('alert').textContent()).toContain('Sign in to Pieces OS');
+    await shot('8-signed-out');
+  });
+
+  it('says to update Pieces OS when it is too old (505)', async () => {
+    await open();
+    emulator.admin.setState({ osUpToDate: false });
+    await page.getByRole('button', { name: 'Create backup' }).click();
+    await expect.poll(() => card('backup').getByRole('alert').textContent(), { timeout: 20_000 }).toContain('Update Pieces OS');
+    expect(await card('backup').getByRole('alert').textContent()).toContain('505');
+    await shot('9-outdated');
+  });
+});
+
+describe('examples/shared/start.mjs (an example\'s npm start)', () => {
+  it('starts the emulator and the example\'s dev server, prints one URL serving the page with the daemon injected, and stops on SIGTERM', async () => {
+    const directory = path.join(EXAMPLES_DIR, 'vue');
+    if (!fs.existsSync(path.join(directory, 'node_modules'))) {
+      throw new Error('examples/vue is not installed (no node_modules): run `npm run examples:install` at the repository root');
+    }
+    const child = spawn(process.execPath, ['../shared/start.mjs'], { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      await expect.poll(() => stdout, { timeout: 30_000 }).toMatch(/^open /m);
+      const daemonUrl = /^emulator \(sample data\) at (http:\/\/127\.0\.0\.1:\d+)$/m.exec(stdout)?.[1];
+      const pageUrl = /^open (http:\/\/127\.0\.0\.1:\d+\/) /m.exec(stdout)?.[1];
+      expect(daemonUrl).toBeDefined();
+      expect(pageUrl).toBeDefined();
+      expect(stdout.match(/https?:\/\//g)).toHaveLength(2);
+
+      const html = await (await fetch(pageUrl!)).text();
+      expect(html).toContain(`globalThis.PIECES_DAEMON_URL = ${JSON.stringify(daemonUrl)}`);
+      expect((await fetch(`${daemonUrl}/backups`)).status).toBe(200);
+      // the page itself, with no ?daemon=: it talks to the injected emulator, sample data and all
+      const page = await browser.newPage();
+      try {
+        await page.goto(pageUrl!);
+        await expect.poll(() => page.locator('.page-header').textContent(), { timeout: 30_000 }).toContain(daemonUrl);
+        await expect.poll(async () => Number(await page.getByTestId('asset-count').textContent()), { timeout: 10_000 }).toBeGreaterThan(0);
+        await expect.poll(() => page.getByText('No backups yet.').count()).toBe(1);
+        await page.screenshot({ path: path.join(ARTIFACTS, 'examples-start-vue.png'), fullPage: true });
+      } finally {
+        await page.close();
+      }
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+  });
+});
