@@ -77,6 +77,26 @@ function isJsonType(contentType: string | undefined): boolean {
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
+/** No Pieces model nests deeper: a body or frame that does is refused before anything walks it. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether JSON `text` opens more than `limit` arrays or objects inside each other (strings skipped). */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text.charCodeAt(index);
+    if (inString) {
+      if (char === 0x5c) index += 1; // backslash: skip the escaped character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b || char === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (char === 0x5d || char === 0x7d) depth -= 1;
+  }
+  return false;
+}
+
 /**
  * The parsed JSON body, or `undefined` for none. An empty body counts as none whatever the
  * Content-Type (the official client sends `application/json` with nothing for optional bodies).
@@ -88,6 +108,7 @@ export function parseJsonBody(req: IncomingMessage, raw: Buffer): unknown {
   }
   const text = raw.toString('utf8');
   if (text.trim() === '') return undefined;
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw new RequestRejection(400, `JSON body nested deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     return JSON.parse(text) as unknown;
   } catch {

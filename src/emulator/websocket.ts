@@ -5,6 +5,7 @@ import { decode, decodeBackup, decodeSeededBackup, type BackupsStreamedProgress 
 import type { EmulatorCore } from './emulator-core.js';
 import type { FaultSpec } from './faults.js';
 import { FramePump, type FrameSink } from './frame-pump.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './http-io.js';
 import type { Operation } from './operation.js';
 import { checkRequestOrigin, pathSegments } from './request-guard.js';
 import { RequestRejection, isRequestRejection } from './request-rejection.js';
@@ -67,7 +68,12 @@ function onStartFrame(ws: WebSocket, core: EmulatorCore, start: (body: unknown) 
     let body: unknown;
     try {
       if (isBinary) throw new Error('binary');
-      body = JSON.parse(data.toString()) as unknown;
+      const text = data.toString();
+      if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+        ws.close(4400, `start frame nested deeper than ${MAX_JSON_DEPTH} levels`);
+        return;
+      }
+      body = JSON.parse(text) as unknown;
     } catch {
       ws.close(4400, 'malformed start frame: send one JSON text frame');
       return;
