@@ -4,6 +4,12 @@ import { defineConfig } from 'vite';
 
 const repository = path.resolve(import.meta.dirname, '../..');
 
+// An application build even when a test runner starts it (the browser test runs `npm run build`):
+// VITEST or NODE_ENV=test in the environment would switch the Angular plugin to its test mode,
+// a JIT build that the page cannot run without @angular/compiler.
+delete process.env.VITEST;
+if (process.env.NODE_ENV === 'test') delete process.env.NODE_ENV;
+
 export default defineConfig({
   plugins: [angular({ tsconfig: path.join(import.meta.dirname, 'tsconfig.app.json') })],
   resolve: {
