@@ -9,7 +9,7 @@ export function cancelCreate(scale: Scale): Promise<ProbeResult> {
   const durationMs = 800;
   const full = scale === 'full';
   const moments = full
-    ? cancelMoments({ immediate: 4, stepPercent: 4, at99: 4, random: 35, durationMs, seed: 12 })
+    ? cancelMoments({ immediate: 4, stepPercent: 4, at99: 4, random: 50, durationMs, seed: 12 })
     : cancelMoments({ immediate: 1, stepPercent: 50, at99: 1, random: 1, durationMs, seed: 12 });
   return runCancelSweep('cancel-create', 'Cancel sweep during creation (every step, 99 %, random; 3 transports)', {
     lifecycle: 'backup',

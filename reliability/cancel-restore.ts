@@ -11,7 +11,7 @@ export function cancelRestore(scale: Scale): Promise<ProbeResult> {
   const durationMs = 800;
   const full = scale === 'full';
   const moments = full
-    ? cancelMoments({ immediate: 10, stepPercent: 2, at99: 10, random: 100, durationMs, seed: 11 })
+    ? cancelMoments({ immediate: 10, stepPercent: 2, at99: 10, random: 130, durationMs, seed: 11 })
     : cancelMoments({ immediate: 1, stepPercent: 50, at99: 1, random: 1, durationMs, seed: 11 });
   return runCancelSweep('cancel-restore', 'Cancel sweep during restore (every step, 99 %, random; 3 transports)', {
     lifecycle: 'restore',
