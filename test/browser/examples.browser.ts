@@ -50,7 +50,7 @@ afterAll(async () => {
 });
 
 it('finds the Vite examples', () => {
-  expect(BROWSER_EXAMPLES).toEqual(expect.arrayContaining(['svelte', 'vue']));
+  expect(BROWSER_EXAMPLES).toEqual(expect.arrayContaining(['angular', 'solid', 'svelte', 'vue']));
 });
 
 /** `npm run build` in the example; a missing install fails here, with what to run. */
