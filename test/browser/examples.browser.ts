@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -53,19 +54,26 @@ it('finds the Vite examples', () => {
   expect(BROWSER_EXAMPLES).toEqual(expect.arrayContaining(['angular', 'solid', 'svelte', 'vue']));
 });
 
-/** `npm run build` in the example; a missing install fails here, with what to run. */
+/**
+ * `npm run build` in the example, into a directory of its own (someone's `npm run build` of the
+ * same example meanwhile would swap dist/ under the page); a missing install fails here, with
+ * what to run.
+ */
 async function build(name: string): Promise<string> {
   const directory = path.join(EXAMPLES_DIR, name);
   if (!fs.existsSync(path.join(directory, 'node_modules'))) {
     throw new Error(`examples/${name} is not installed (no node_modules): run \`npm run examples:install\` at the repository root`);
   }
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), `pieces-backup-example-${name}-`));
   try {
-    await promisify(execFile)('npm', ['run', 'build'], { cwd: directory, maxBuffer: 16 * 1024 * 1024 });
+    const args = ['run', 'build', '--', '--outDir', outDir, '--emptyOutDir'];
+    await promisify(execFile)('npm', args, { cwd: directory, maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
+    fs.rmSync(outDir, { recursive: true, force: true });
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
     throw new Error(`examples/${name}: npm run build failed\n${stdout ?? ''}${stderr ?? ''}`);
   }
-  return path.join(directory, 'dist');
+  return outDir;
 }
 
 const TYPES: Record<string, string> = {
@@ -106,9 +114,10 @@ describe.each(BROWSER_EXAMPLES)('examples/%s in Chromium, against the emulator',
   let emulator: Emulator;
   let site: { url: string; close(): Promise<void> };
   let page: Page;
+  let dist: string | undefined;
 
   beforeAll(async () => {
-    const dist = await build(name);
+    dist = await build(name);
     emulator = await startEmulator({ port: 0, rateBytesPerSecond: SLOW, cancelDelayMs: 50 });
     site = await serveStatic(dist);
   }, BUILD_TIMEOUT);
@@ -116,6 +125,7 @@ describe.each(BROWSER_EXAMPLES)('examples/%s in Chromium, against the emulator',
   afterAll(async () => {
     await site?.close();
     await emulator?.close();
+    if (dist) fs.rmSync(dist, { recursive: true, force: true });
   });
 
   afterEach(async () => {
