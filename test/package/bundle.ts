@@ -28,7 +28,7 @@ export async function bundle(app: string, contents: string, options: BuildOption
     logLevel: 'silent',
     ...options,
   });
-  const [output] = Object.values(result.metafile.outputs);
+  const [output] = Object.values(result.metafile!.outputs);
   const packages = new Set<string>();
   for (const [input, { bytesInOutput }] of Object.entries(output!.inputs)) {
     const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(input);

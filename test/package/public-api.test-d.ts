@@ -1,0 +1,147 @@
+// Type tests of the public API (issue #10), as users import it: snapshot context, events,
+// error guards, adapter return types. Run by `npm test` (vitest typecheck) and `tsc --noEmit`.
+import type { Signal } from '@angular/core';
+import type { Accessor } from 'solid-js';
+import type { Readable } from 'svelte/store';
+import { describe, expectTypeOf, it } from 'vitest';
+import type { ShallowRef } from 'vue';
+import * as angular from '../../src/adapters/angular/index.js';
+import * as react from '../../src/adapters/react/index.js';
+import * as solid from '../../src/adapters/solid/index.js';
+import * as svelte from '../../src/adapters/svelte/index.js';
+import * as vue from '../../src/adapters/vue/index.js';
+import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import {
+  createBackupActor,
+  createBackupClient,
+  createBackupCore,
+  createRestoreActor,
+  discoverDaemon,
+  isAuthenticationRequiredError,
+  isCancelTimeoutError,
+  isOperationFailedError,
+  isOperationLostError,
+  isUpdateRequiredError,
+  select,
+  type BackupClient,
+  type BackupCore,
+  type BackupEvent,
+  type BackupSnapshot,
+  type BackupStatusValue,
+  type BackupsState,
+  type CancelTimeoutError,
+  type LifecycleError,
+  type LifecycleErrorKind,
+  type OperationFailedError,
+  type OperationLostError,
+  type RestoreEvent,
+  type RestoreSnapshot,
+  type Store,
+  type UpdateRequiredError,
+} from '../../src/index.js';
+
+declare const client: BackupClient;
+
+describe('snapshots', () => {
+  it('a backup snapshot carries the context a UI shows, with its nulls', () => {
+    const snapshot = createBackupActor(client).getSnapshot();
+    expectTypeOf(snapshot).toEqualTypeOf<BackupSnapshot>();
+    expectTypeOf(snapshot.context.percentage).toEqualTypeOf<number>();
+    expectTypeOf(snapshot.context.eta).toEqualTypeOf<number | null>();
+    expectTypeOf(snapshot.context.backupId).toEqualTypeOf<string | null>();
+    expectTypeOf(snapshot.context.status).toEqualTypeOf<BackupStatusValue | null>();
+    expectTypeOf(snapshot.context.error).toEqualTypeOf<LifecycleError | null>();
+    expectTypeOf(snapshot.context.tooLateToCancel).toEqualTypeOf<boolean>();
+    expectTypeOf(snapshot.context.retrying).toEqualTypeOf<{ attempt: number; nextAttemptAt: number; error: LifecycleError } | null>();
+  });
+
+  it('states are a closed set: matches() refuses a state that does not exist', () => {
+    const snapshot = createBackupActor(client).getSnapshot();
+    expectTypeOf(snapshot.matches('running')).toEqualTypeOf<boolean>();
+    // @ts-expect-error no such state
+    snapshot.matches('paused');
+    const restore: RestoreSnapshot = createRestoreActor(client).getSnapshot();
+    expectTypeOf(restore.matches('confirming')).toEqualTypeOf<boolean>();
+  });
+
+  it('a lifecycle error says whether the outcome is known and what to do', () => {
+    expectTypeOf<LifecycleError['outcomeUnknown']>().toEqualTypeOf<boolean>();
+    expectTypeOf<LifecycleError['kind']>().toEqualTypeOf<LifecycleErrorKind>();
+    expectTypeOf<LifecycleError['userAction']>().toEqualTypeOf<string>();
+  });
+});
+
+describe('events', () => {
+  it('the backup actor takes START, CANCEL, RETRY, ATTACH by id, and nothing else', () => {
+    const actor = createBackupActor(client);
+    expectTypeOf<{ type: 'START' }>().toExtend<BackupEvent>();
+    expectTypeOf<{ type: 'ATTACH'; backupId: string }>().toExtend<BackupEvent>();
+    actor.send({ type: 'CANCEL' });
+    // @ts-expect-error ATTACH needs the id of the operation to follow
+    actor.send({ type: 'ATTACH' });
+    // @ts-expect-error restores are the other machine's
+    actor.send({ type: 'RESTORE', backupId: 'b1' });
+  });
+
+  it('the restore actor takes RESTORE with a backup id and an explicit confirmation', () => {
+    const actor = createRestoreActor(client);
+    actor.send({ type: 'RESTORE', backupId: 'b1', confirm: true });
+    expectTypeOf<{ type: 'CONFIRM' }>().toExtend<RestoreEvent>();
+    // @ts-expect-error which backup?
+    actor.send({ type: 'RESTORE' });
+    // @ts-expect-error confirm is a boolean, not a string
+    actor.send({ type: 'RESTORE', backupId: 'b1', confirm: 'yes' });
+  });
+});
+
+describe('error guards', () => {
+  it('narrow unknown to the typed errors, with their fields', () => {
+    const error: unknown = undefined;
+    if (isUpdateRequiredError(error)) {
+      expectTypeOf(error).toEqualTypeOf<UpdateRequiredError>();
+      expectTypeOf(error.status).toEqualTypeOf<505>();
+    }
+    if (isAuthenticationRequiredError(error)) expectTypeOf(error.status).toEqualTypeOf<511>();
+    if (isOperationFailedError(error)) {
+      expectTypeOf(error).toEqualTypeOf<OperationFailedError>();
+      expectTypeOf(error.backupId).toEqualTypeOf<string | null>();
+    }
+    if (isOperationLostError(error)) expectTypeOf(error).toEqualTypeOf<OperationLostError>();
+    if (isCancelTimeoutError(error)) expectTypeOf(error.name).toEqualTypeOf<'CancelTimeoutError'>();
+    expectTypeOf<CancelTimeoutError>().toExtend<Error>();
+  });
+});
+
+describe('transport and emulator', () => {
+  it('calls return promises of the wire models', () => {
+    expectTypeOf(discoverDaemon).returns.toEqualTypeOf<Promise<string>>();
+    expectTypeOf(createBackupClient).returns.toEqualTypeOf<BackupClient>();
+    expectTypeOf(startEmulator).returns.toEqualTypeOf<Promise<Emulator>>();
+    // the emulator is a Node-only entry: its admin hands out Node's Buffer
+    expectTypeOf<ReturnType<Emulator['admin']['readDatabaseBytes']>>().toEqualTypeOf<Buffer>();
+  });
+});
+
+describe('adapter return types', () => {
+  const pick = (snapshot: BackupSnapshot) => snapshot.context.percentage;
+
+  it('each framework gets its own reactive type over the same snapshot', () => {
+    expectTypeOf(react.useLifecycle('backup')).toEqualTypeOf<BackupSnapshot>();
+    expectTypeOf(react.useLifecycle('backup', pick)).toEqualTypeOf<number>();
+    expectTypeOf(react.useBackups()).toEqualTypeOf<BackupsState>();
+    expectTypeOf(vue.useLifecycle('backup', pick)).toEqualTypeOf<Readonly<ShallowRef<number>>>();
+    expectTypeOf(vue.useLifecycle('restore')).toEqualTypeOf<Readonly<ShallowRef<RestoreSnapshot>>>();
+    expectTypeOf(svelte.useLifecycle('backup', pick)).toEqualTypeOf<Readable<number>>();
+    expectTypeOf(solid.useLifecycle('backup', pick)).toEqualTypeOf<Accessor<number>>();
+    expectTypeOf(angular.injectLifecycle('backup', pick)).toEqualTypeOf<Signal<number>>();
+    expectTypeOf(angular.injectBackups()).toEqualTypeOf<Signal<BackupsState>>();
+  });
+
+  it('the core is a store of stores: select keeps the selection type', () => {
+    const core = createBackupCore(client);
+    expectTypeOf(core).toEqualTypeOf<BackupCore>();
+    expectTypeOf(select(core.backups, (state) => state.backups.length)).toEqualTypeOf<Store<number>>();
+    // @ts-expect-error the selector reads the state it is given
+    select(core.backups, (state: string) => state);
+  });
+});
