@@ -3,6 +3,7 @@
  * --expose-gc: argv `<baseUrl> <lifecycles>`. Prints one JSON line with the heap after GC
  * and the active handles, before and after.
  */
+import v8 from 'node:v8';
 import WebSocket from 'ws';
 import { createBackupClient, type WebSocketConstructor } from '../src/api/index.js';
 import { createBackupCore, type Store } from '../src/core/index.js';
@@ -39,7 +40,7 @@ async function lifecycle(index: number): Promise<void> {
 }
 
 /** Lets idle keep-alive sockets and timers run out, then collects garbage. */
-async function settle(): Promise<{ heapBytes: number; handles: string[] }> {
+async function settle(): Promise<{ heapBytes: number; bySpace: Record<string, number>; handles: string[] }> {
   let last = -1;
   for (let waited = 0; waited < 8_000; waited += 500) {
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -52,10 +53,12 @@ async function settle(): Promise<{ heapBytes: number; handles: string[] }> {
     await new Promise((resolve) => setImmediate(resolve));
   }
   // the settle loop's own timer is done by now
-  return { heapBytes: process.memoryUsage().heapUsed, handles: process.getActiveResourcesInfo() };
+  const bySpace = Object.fromEntries(v8.getHeapSpaceStatistics().map((space) => [space.space_name, space.space_used_size]));
+  return { heapBytes: process.memoryUsage().heapUsed, bySpace, handles: process.getActiveResourcesInfo() };
 }
 
-const warmUp = Math.min(50, Math.ceil(count / 10));
+// note: V8 keeps compiling hot code for a while (code, deopt data): a long warm-up keeps that out of the growth
+const warmUp = Math.min(1_000, Math.ceil(count / 5));
 for (let index = 0; index < warmUp; index += 1) await lifecycle(index);
 const before = await settle();
 const started = performance.now();

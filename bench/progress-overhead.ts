@@ -145,13 +145,15 @@ export async function progressOverhead(profile: Profile): Promise<Record<string,
     await emulator.close();
   }
   const worst = (counts: Record<string, number>) => Math.max(...Object.values(counts));
+  const why =
+    'the 101 whole percentages (0-100) and the status change INITIALIZED -> IN-PROGRESS at 0 %, which distinctProgress passes as a visible change';
   figures.machine_events_per_100k_frames = figure(
     worst(events),
     'events',
     { max: 101 },
     1,
     `events the lifecycle machine receives (inspect: @xstate.event on the root actor, all but xstate.init and START: the ones frames cause) while ${profile.frames} progress frames arrive; the larger of the two transports`,
-    { details: { byTransport: events, frames: profile.frames } },
+    { ...(worst(events) > 101 && { why }), details: { byTransport: events, frames: profile.frames } },
   );
   figures.store_notifications_per_100k_frames = figure(
     worst(notifications),
@@ -159,7 +161,7 @@ export async function progressOverhead(profile: Profile): Promise<Record<string,
     { max: 101 },
     1,
     `calls of a listener subscribed to the core's lifecycle store (createLifecycle), but the one START causes, while ${profile.frames} progress frames arrive; the larger of the two transports`,
-    { details: { byTransport: notifications, frames: profile.frames } },
+    { ...(worst(notifications) > 101 && { why }), details: { byTransport: notifications, frames: profile.frames } },
   );
   return figures;
 }
