@@ -15,7 +15,14 @@ import {
   type LifecycleOptions,
 } from './lifecycle-options.js';
 import type { ProgressEvent, RetryingEvent } from './operation-stream-logic.js';
-import { cancellingState, finishing, runningState, startingState } from './lifecycle-states.js';
+import {
+  cancellingState,
+  checkingState,
+  finishing,
+  retryTransitions,
+  runningState,
+  startingState,
+} from './lifecycle-states.js';
 import { startLifecycleActor } from './start-lifecycle-actor.js';
 
 export interface BackupContext extends LifecycleContext {
@@ -72,7 +79,8 @@ const backupSetup = base.extend({
  * ```
  * idle -START-> starting -PROGRESS-> running -> done
  *                  |  (CANCEL: remembered)  \-CANCEL-> cancelling -> cancelled | done (too late)
- *                  \-> failed <- running, cancelling;  failed -RETRY-> starting | running
+ *                  \-> failed <- running, cancelling;  failed -RETRY-> starting | running | checking
+ * failed -RETRY (outcome unknown)-> checking -> running (found) | starting (nothing ran) | failed
  * idle -ATTACH-> running (reattach by id, nothing started)
  * ```
  *
@@ -101,6 +109,7 @@ export const backupMachine = backupSetup.createMachine({
     starting: startingState,
     running: runningState,
     cancelling: cancellingState,
+    checking: checkingState,
     done: {
       entry: finishing,
       on: { START: { target: 'starting', actions: ['beginStart', 'stampStart', 'spawnStart'] } },
@@ -113,10 +122,7 @@ export const backupMachine = backupSetup.createMachine({
     failed: {
       entry: finishing,
       on: {
-        RETRY: [
-          { guard: 'shouldReattach', target: 'running', actions: ['beginReattach', 'stampStart', 'spawnWatch'] },
-          { target: 'starting', actions: ['beginRetry', 'stampStart', 'spawnStart'] },
-        ],
+        RETRY: retryTransitions,
         START: { target: 'starting', actions: ['beginStart', 'stampStart', 'spawnStart'] },
       },
     },

@@ -28,9 +28,12 @@ export {
 export { CancelTimeoutError, isCancelTimeoutError } from './errors/cancel-timeout-error.js';
 export { OperationLostError, isOperationLostError } from './errors/operation-lost-error.js';
 export { OperationFailedError, isOperationFailedError } from './errors/operation-failed-error.js';
+export { OutcomeUnknownError, isOutcomeUnknownError } from './errors/outcome-unknown-error.js';
+export type { CheckInput, CheckVerdict, RestorationBaseline } from './check-outcome.js';
 export {
   fromOperationStream,
   type OperationStreamLogic,
+  type BaselineEvent,
   type ProgressEvent,
   type ResumePoint,
 } from './operation-stream-logic.js';

@@ -12,9 +12,10 @@ import {
   type RetryNotice,
 } from '../src/streams/index.js';
 import { cancelOperation, type CancelInput } from './cancel-operation.js';
+import { checkOutcome, type CheckInput, type CheckVerdict, type RestorationBaseline } from './check-outcome.js';
 import { OperationLostError } from './errors/operation-lost-error.js';
 import type { ResolvedLifecycleOptions } from './lifecycle-options.js';
-import { fromOperationStream, type ResumePoint } from './operation-stream-logic.js';
+import { fromOperationStream, type ResumePoint, type RetryingEvent } from './operation-stream-logic.js';
 
 /** What a start needs: plain data, persisted with the actor. */
 export interface StartInput {
@@ -29,7 +30,7 @@ export interface WatchInput {
   backupId: string | null;
 }
 
-export type { CancelInput };
+export type { CancelInput, CheckInput };
 
 // The streams complete right after a terminal status; anything else would leave a state
 // waiting forever, so it becomes an error the machine can show.
@@ -54,6 +55,7 @@ function untilTerminal(source: Observable<OperationProgress>, url: string): Obse
 export function lifecycleActors(client: BackupClient, kind: OperationKind, options: ResolvedLifecycleOptions) {
   const { transport } = options;
   type OnRetry = (notice: RetryNotice | null) => void;
+  type OnBaseline = (baseline: RestorationBaseline | null) => void;
   const watch = (backupId: string, onRetry: OnRetry) =>
     watchOperation(client, kind, backupId, {
       ...options.stream,
@@ -61,12 +63,14 @@ export function lifecycleActors(client: BackupClient, kind: OperationKind, optio
       transport: transport === 'polling' ? 'polling' : 'websocket',
     });
 
-  const start = (input: StartInput, onRetry: OnRetry): Observable<OperationProgress> => {
+  const start = (input: StartInput, onRetry: OnRetry, onBaseline: OnBaseline): Observable<OperationProgress> => {
     const stream = { ...options.stream, onRetry, transport };
     if (kind === 'creation') return startCreation(client, { ...stream, ...(input.seed && { seed: input.seed }) });
     if (input.backupId === null) return throwError(() => new PiecesBackupError('a restoration needs a backup id'));
     const backup = input.backup;
-    return startRestoration(client, input.backupId, { ...stream, ...(backup && { backup }) });
+    const baselineOf = (status: OperationProgress | null | undefined) =>
+      onBaseline(status === undefined ? null : { record: status && { status: status.status, percentage: status.percentage } });
+    return startRestoration(client, input.backupId, { ...stream, onBaseline: baselineOf, ...(backup && { backup }) });
   };
 
   // A start restored from a snapshot already happened: follow what it started. Without an
@@ -89,8 +93,8 @@ export function lifecycleActors(client: BackupClient, kind: OperationKind, optio
   };
 
   return {
-    start: fromOperationStream<StartInput>(({ input, resume: point, onRetry }) =>
-      untilTerminal(point ? resume(input, point, onRetry) : start(input, onRetry), client.baseUrl),
+    start: fromOperationStream<StartInput>(({ input, resume: point, onRetry, onBaseline }) =>
+      untilTerminal(point ? resume(input, point, onRetry) : start(input, onRetry, onBaseline), client.baseUrl),
     ),
     watch: fromOperationStream<WatchInput>(({ input, onRetry }) =>
       input.backupId === null
@@ -99,6 +103,12 @@ export function lifecycleActors(client: BackupClient, kind: OperationKind, optio
     ),
     cancel: fromPromise<OperationProgress, CancelInput>(({ input, signal }) =>
       cancelOperation(client, kind, input, signal, options),
+    ),
+    // RETRY after an unknown outcome: what the daemon says became of it; retries shown as RETRYING
+    check: fromPromise<CheckVerdict, CheckInput>(({ input, signal, self }) =>
+      checkOutcome(client, kind, input, options, signal, (notice) =>
+        self._parent?.send({ type: 'RETRYING', notice } satisfies RetryingEvent),
+      ),
     ),
   };
 }
@@ -114,6 +124,9 @@ export function placeholderActors(machine: 'backupMachine' | 'restoreMachine') {
     start: fromOperationStream<StartInput>(() => throwError(() => unbound(machine))),
     watch: fromOperationStream<WatchInput>(() => throwError(() => unbound(machine))),
     cancel: fromPromise<OperationProgress, CancelInput>(async () => {
+      throw unbound(machine);
+    }),
+    check: fromPromise<CheckVerdict, CheckInput>(async () => {
       throw unbound(machine);
     }),
   };

@@ -14,6 +14,7 @@ import type { OperationKind } from '../src/models/index.js';
 import { isCancelTimeoutError } from './errors/cancel-timeout-error.js';
 import { isOperationFailedError, OperationFailedError } from './errors/operation-failed-error.js';
 import { isOperationLostError } from './errors/operation-lost-error.js';
+import { isOutcomeUnknownError } from './errors/outcome-unknown-error.js';
 
 /** What went wrong, in the terms a UI branches on. */
 export type LifecycleErrorKind =
@@ -68,6 +69,10 @@ const USER_ACTIONS: Record<LifecycleErrorKind, string> = {
 
 const OUTCOME_UNKNOWN_ACTION =
   'Pieces OS may still have run it: retry to check its status before starting it again.';
+
+// RETRY already asked, and the daemon's answer cannot tell: another RETRY would not either
+const UNDECIDABLE_ACTION =
+  'Pieces OS cannot tell whether it ran: check your data, and start it again yourself if it did not.';
 
 /**
  * An answer that says the operation was not started: a 4xx (but 408 and 429, which say
@@ -125,7 +130,11 @@ export function toLifecycleError(error: unknown, outcomeUnknown: boolean = !isRe
     message,
     ...(isHttpError(error) && { status: error.status, ...(error.body !== '' && { body: error.body }) }),
     outcomeUnknown,
-    userAction: outcomeUnknown ? `${USER_ACTIONS[kind]} ${OUTCOME_UNKNOWN_ACTION}` : USER_ACTIONS[kind],
+    userAction: isOutcomeUnknownError(error)
+      ? UNDECIDABLE_ACTION
+      : outcomeUnknown
+        ? `${USER_ACTIONS[kind]} ${OUTCOME_UNKNOWN_ACTION}`
+        : USER_ACTIONS[kind],
   };
 }
 

@@ -13,9 +13,12 @@ import {
 import { isCancelTimeoutError } from './errors/cancel-timeout-error.js';
 import { isRefusal, operationFailed, toLifecycleError } from './lifecycle-error.js';
 import type { ProgressEvent, RetryingEvent } from './operation-stream-logic.js';
+import type { CheckVerdict } from './check-outcome.js';
 
 const isProgressEvent = (event: EventObject): event is ProgressEvent => event.type === 'PROGRESS';
 const isRetryingEvent = (event: EventObject): event is RetryingEvent => event.type === 'RETRYING';
+const isCheckDone = (event: EventObject): event is { type: string; output: CheckVerdict } =>
+  event.type === 'xstate.done.actor.check';
 const isAttachEvent = (event: EventObject): event is { type: 'ATTACH'; backupId: string } => event.type === 'ATTACH';
 
 interface WithContext {
@@ -29,6 +32,10 @@ export const lifecycleGuards = {
   canceled: ({ context }: WithContext) => isCanceledStatus(context.status),
   failed: ({ context }: WithContext) => isFailedStatus(context.status),
   shouldReattach: ({ context }: WithContext) => shouldReattach(context),
+  // the lifecycle lost track and cannot tell whether the daemon did the work: ask it first
+  outcomeUnknown: ({ context }: WithContext) => context.error?.outcomeUnknown === true,
+  // the check found nothing of ours on the daemon: starting again starts nothing twice
+  nothingRan: ({ event }: { event: EventObject }) => isCheckDone(event) && !event.output.ran,
   // the daemon answered the cancel request "no" (not: it never answered in time)
   cancelRefused: ({ event }: { event: EventObject }) =>
     'error' in event && !isCancelTimeoutError(event.error) && isRefusal(event.error),
@@ -63,6 +70,14 @@ export function lifecycleActions<TContext extends LifecycleContext, TEvent exten
       percentage: context.percentage,
       attached: context.attached,
     })),
+    // the error stays until the daemon answers; "reconnecting" is the check's own from here
+    beginCheck: update(() => ({ retrying: null })),
+    // what the check found, as the first observation of a fresh run (the id of a creation too)
+    recordFound: update((context, event) => {
+      if (!isCheckDone(event) || !event.output.ran) return {};
+      const fresh = { ...context, ...freshRun() };
+      return { ...freshRun(), ...applyProgress(fresh, event.output.progress) };
+    }),
     stopProgress: stopChild<TContext, TEvent, undefined, TEvent>('progress'),
     recordProgress: update((context, event) => (isProgressEvent(event) ? applyProgress(context, event.progress) : {})),
     // the cancel actor's answer is one more observation of the operation

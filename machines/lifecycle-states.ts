@@ -1,5 +1,6 @@
 import type { LifecycleContext } from './lifecycle-context.js';
 import type { CancelInput } from './cancel-operation.js';
+import type { CheckInput, RestorationBaseline } from './check-outcome.js';
 
 // The states both charts have, the same by construction: each chart spreads them in, so it
 // still reads whole in its own file (and to the inspector and xstate/graph). Only names of
@@ -67,3 +68,38 @@ export const cancellingState = {
 
 /** What `done`, `cancelled` and `failed` do on entry: stop following, stamp the end. */
 export const finishing = ['stopProgress', 'stampFinish'] as const;
+
+/**
+ * RETRY in `failed`: re-attach when the id is known and the operation was not seen to end;
+ * ask the daemon first when the outcome is unknown; start again only after a known failure
+ * (a refusal, or the daemon's own FAILED).
+ */
+export const retryTransitions = [
+  { guard: 'shouldReattach', target: 'running', actions: ['beginReattach', 'stampStart', 'spawnWatch'] },
+  { guard: 'outcomeUnknown', target: 'checking', actions: 'beginCheck' },
+  { target: 'starting', actions: ['beginRetry', 'stampStart', 'spawnStart'] },
+] as const;
+
+/**
+ * RETRY after an unknown outcome: the daemon says what became of the operation. Running ->
+ * followed again; ended -> `running` settles at once on its status (done, cancelled,
+ * failed); nothing of ours ran -> started again. The daemon still out of reach (or an answer
+ * that cannot tell) -> `failed`, the outcome still unknown: nothing is started blindly.
+ */
+export const checkingState = {
+  invoke: {
+    id: 'check',
+    src: 'check',
+    input: ({ context }: { context: LifecycleContext & { baseline?: RestorationBaseline | null } }): CheckInput => ({
+      backupId: context.backupId,
+      requestedAt: context.startedAt,
+      baseline: context.baseline ?? null,
+    }),
+    onDone: [
+      { guard: 'nothingRan', target: 'starting', actions: ['beginRetry', 'stampStart', 'spawnStart'] },
+      // note: a watch spawned for an ended operation is stopped in the same step, never started
+      { target: 'running', actions: ['recordFound', 'spawnWatch'] },
+    ],
+    onError: { target: 'failed', actions: 'recordUnknownOutcome' },
+  },
+} as const;

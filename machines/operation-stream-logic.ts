@@ -1,6 +1,7 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { ActorLogic, Snapshot } from 'xstate';
 import type { OperationProgress, RetryNotice } from '../src/streams/index.js';
+import type { RestorationBaseline } from './check-outcome.js';
 
 /** Sent to the parent machine for every observation of the operation. */
 export interface ProgressEvent {
@@ -15,6 +16,15 @@ export interface ProgressEvent {
 export interface RetryingEvent {
   type: 'RETRYING';
   notice: RetryNotice | null;
+}
+
+/**
+ * Sent to the parent by a restoration's start with the status read just before its request
+ * (see `RestorationBaseline`): what tells its record from an earlier restoration's.
+ */
+export interface BaselineEvent {
+  type: 'BASELINE';
+  baseline: RestorationBaseline | null;
 }
 
 /** Where a restored stream picks up: the operation it was following, if it knew its id. */
@@ -63,6 +73,8 @@ export function fromOperationStream<TInput>(
     resume: ResumePoint | undefined;
     /** Tells the parent about status reads being retried. */
     onRetry: (notice: RetryNotice | null) => void;
+    /** Tells the parent the status read before a restoration's request (null: not read). */
+    onBaseline: (baseline: RestorationBaseline | null) => void;
   }) => Observable<OperationProgress>,
 ): OperationStreamLogic<TInput> {
   return {
@@ -96,7 +108,9 @@ export function fromOperationStream<TInput>(
       const resume = snapshot.resumed ? { backupId: snapshot.backupId } : undefined;
       const onRetry = (notice: RetryNotice | null) =>
         self._parent?.send({ type: 'RETRYING', notice } satisfies RetryingEvent);
-      snapshot._subscription = follow({ input: snapshot.input, resume, onRetry }).subscribe({
+      const onBaseline = (baseline: RestorationBaseline | null) =>
+        self._parent?.send({ type: 'BASELINE', baseline } satisfies BaselineEvent);
+      snapshot._subscription = follow({ input: snapshot.input, resume, onRetry, onBaseline }).subscribe({
         next: (progress) => {
           // note: own snapshot first, so a snapshot persisted on the parent's PROGRESS knows the id
           self.send({ type: 'operation.observed', backupId: progress.backupId });

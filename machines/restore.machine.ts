@@ -14,11 +14,25 @@ import {
   type LifecycleActorOptions,
   type LifecycleOptions,
 } from './lifecycle-options.js';
-import type { ProgressEvent, RetryingEvent } from './operation-stream-logic.js';
-import { cancellingState, finishing, runningState, startingState } from './lifecycle-states.js';
+import type { BaselineEvent, ProgressEvent, RetryingEvent } from './operation-stream-logic.js';
+import type { RestorationBaseline } from './check-outcome.js';
+import {
+  cancellingState,
+  checkingState,
+  finishing,
+  retryTransitions,
+  runningState,
+  startingState,
+} from './lifecycle-states.js';
 import { startLifecycleActor } from './start-lifecycle-actor.js';
 
-export type RestoreContext = LifecycleContext;
+export interface RestoreContext extends LifecycleContext {
+  /**
+   * The restoration status read just before the request (null until read, or unreadable):
+   * what tells this restoration's record from an earlier one's when RETRY asks the daemon.
+   */
+  baseline: RestorationBaseline | null;
+}
 
 export type RestoreEvent =
   /**
@@ -35,6 +49,8 @@ export type RestoreEvent =
   | ProgressEvent
   /** A status read failed and will be retried, or (notice null) works again. */
   | RetryingEvent
+  /** The start read the restoration status before its request. */
+  | BaselineEvent
   | { type: 'xstate.error.actor.progress'; error: unknown };
 
 const base = setup({
@@ -51,9 +67,10 @@ const restoreSetup = base.extend({
     // The request is kept as data: CONFIRM and RETRY restore the same backup.
     chooseBackup: base.assign(({ event }) =>
       event.type === 'RESTORE'
-        ? { ...freshRun(), backupId: event.backupId, backup: event.backup ?? null, startedAt: null }
+        ? { ...freshRun(), backupId: event.backupId, backup: event.backup ?? null, startedAt: null, baseline: null }
         : {},
     ),
+    recordBaseline: base.assign(({ event }) => (event.type === 'BASELINE' ? { baseline: event.baseline } : {})),
     forgetBackup: base.assign({ backupId: null, backup: null }),
     beginRetry: base.assign(() => freshRun()),
     spawnStart: base.spawnChild('start', {
@@ -86,7 +103,8 @@ const restoreOn = {
  * idle -RESTORE{confirm}-> starting -PROGRESS-> running -> done
  * idle -RESTORE-> confirming -CONFIRM-> starting;  confirming -DISMISS-> idle
  * running -CANCEL-> cancelling -> cancelled (original database back) | done (too late)
- * starting, running, cancelling -> failed -RETRY-> starting | running
+ * starting, running, cancelling -> failed -RETRY-> starting | running | checking
+ * failed -RETRY (outcome unknown)-> checking -> running (found) | starting (nothing ran) | failed
  * idle -ATTACH-> running (reattach by id, nothing started)
  * ```
  *
@@ -101,10 +119,10 @@ const restoreOn = {
  */
 export const restoreMachine = restoreSetup.createMachine({
   id: 'restore',
-  context: initialLifecycleContext,
+  context: () => ({ ...initialLifecycleContext(), baseline: null }),
   initial: 'idle',
-  // from the progress child, in whichever state runs it: "reconnecting" is data, not a state
-  on: { RETRYING: { actions: 'recordRetry' } },
+  // from the progress child, in whichever state runs it: "reconnecting" and the baseline are data
+  on: { RETRYING: { actions: 'recordRetry' }, BASELINE: { actions: 'recordBaseline' } },
   states: {
     idle: {
       on: {
@@ -121,6 +139,7 @@ export const restoreMachine = restoreSetup.createMachine({
     starting: startingState,
     running: runningState,
     cancelling: cancellingState,
+    checking: checkingState,
     done: {
       entry: finishing,
       on: restoreOn,
@@ -133,10 +152,7 @@ export const restoreMachine = restoreSetup.createMachine({
       entry: finishing,
       on: {
         ...restoreOn,
-        RETRY: [
-          { guard: 'shouldReattach', target: 'running', actions: ['beginReattach', 'stampStart', 'spawnWatch'] },
-          { target: 'starting', actions: ['beginRetry', 'stampStart', 'spawnStart'] },
-        ],
+        RETRY: retryTransitions,
       },
     },
   },

@@ -10,6 +10,7 @@ import {
   take,
   takeUntil,
   takeWhile,
+  tap,
   throwError,
   type Observable,
 } from 'rxjs';
@@ -31,6 +32,12 @@ import type { OperationProgress, ProgressTransport, StreamOptions } from './type
 export interface StartRestorationOptions extends StreamOptions {
   transport: ProgressTransport;
   backup?: Backup;
+  /**
+   * Told the status read just before the request: the record, `null` for 404 (never
+   * restored), `undefined` when it could not be read. A lifecycle keeps it, so a later
+   * RETRY can tell this restoration's record from an earlier one.
+   */
+  onBaseline?: (status: OperationProgress | null | undefined) => void;
 }
 
 /**
@@ -179,6 +186,7 @@ export function startRestoration(
     const policy = resolveStream(options);
     const { transport, backup } = options;
     return readBaseline(client, backupId, policy).pipe(
+      tap((baseline) => options.onBaseline?.(baseline?.status)),
       switchMap((baseline) =>
         transport === 'polling'
           ? restoreByPolling(client, backupId, backup, policy, baseline)

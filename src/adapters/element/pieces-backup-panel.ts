@@ -46,6 +46,7 @@ function describe(kind: 'backup' | 'restore', { value, context }: Snapshot): str
     case 'starting': return `${noun} starting…`;
     case 'running': return `${noun} running: ${Math.floor(context.percentage)}%`;
     case 'cancelling': return `${noun} cancelling…`;
+    case 'checking': return `${noun}: asking Pieces OS whether it ran…`;
     case 'done': return context.tooLateToCancel ? `${noun} finished before the cancel reached it.` : `${noun} complete.`;
     case 'cancelled': return `${noun} cancelled.`;
     default: return context.error?.outcomeUnknown ? `${noun}: the outcome is unknown.` : `${noun} failed.`;

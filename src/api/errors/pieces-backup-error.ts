@@ -10,7 +10,8 @@ export type PiecesBackupErrorName =
   // the lifecycle machines' own: they extend this base too
   | 'CancelTimeoutError'
   | 'OperationLostError'
-  | 'OperationFailedError';
+  | 'OperationFailedError'
+  | 'OutcomeUnknownError';
 
 export type HttpErrorName =
   | 'HttpError'

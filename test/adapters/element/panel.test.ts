@@ -134,6 +134,32 @@ describe('<pieces-backup-panel>', () => {
     await until(() => /Backup failed|outcome is unknown|complete/.test(text(panel, 'status')), 'the end of the backup');
     expect(text(panel, 'status')).toContain('Backup: the outcome is unknown.');
     expect(text(panel, 'message')).toMatch(/may still have run it: retry to check its status/);
+    expect(started(emulator.current, 'creation')).toEqual([]);
+
+    // Retry asks Pieces OS first: nothing ran, so it starts exactly one backup
+    click(part(panel, 'retry-button', '[data-lifecycle="backup"]'));
+    expect(text(panel, 'status')).toContain('Backup: asking Pieces OS whether it ran…');
+    await until(() => text(panel, 'status').includes('Backup complete.'), 'the retried backup');
+    expect(started(emulator.current, 'creation')).toEqual([{ backup: expect.any(String), status: 'COMPLETED' }]);
+  });
+
+  it('shows the restore ETA as the dashboard does, and none once it is done', async () => {
+    const id = await createBackup(emulator.url);
+    emulator.current.admin.setState({ rateBytesPerSecond: 150_000 });
+    const panel = mount();
+    await until(() => panel.shadowRoot!.querySelector(`button[data-id="${id}"]`) !== null, 'the list');
+    click(panel.shadowRoot!.querySelector(`button[data-id="${id}"]`));
+    click(part(panel, 'confirm-button'));
+    const eta = part(panel, 'eta', '[data-lifecycle="restore"]');
+    const etas = new Set<string>();
+    await until(() => {
+      etas.add(eta.textContent ?? '');
+      return text(panel, 'status').includes('Restore complete.');
+    }, 'the restore');
+    const shown = [...etas].filter((value) => value !== '');
+    expect(shown.length).toBeGreaterThan(0);
+    for (const value of shown) expect(value).toMatch(/^about (\d+ s|\d+ min \d+ s) left$/);
+    expect(eta.textContent).toBe('');
   });
 
   it('opened mid-restore, shows the restore running elsewhere without starting one', async () => {

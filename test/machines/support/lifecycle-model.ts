@@ -10,6 +10,7 @@ import {
 import {
   AuthenticationRequiredError,
   HttpError,
+  NetworkError,
   NotFoundError,
   ServerError,
   UpdateRequiredError,
@@ -51,6 +52,8 @@ export interface LifecycleModelEnv extends ModelEnv {
 
 const ABSTRACT_ID = 'model_1';
 const http = { method: 'GET', url: 'model' };
+// a refusal answers the request that starts the operation
+const start = { method: 'POST', url: 'model' };
 
 function progress(kind: OperationKind, status: string, percentage: number | null): AnyEventObject {
   return { type: 'PROGRESS', progress: { kind, backupId: ABSTRACT_ID, status, percentage, transport: 'websocket', at: 0 } };
@@ -83,13 +86,25 @@ export function lifecycleEvents(kind: OperationKind) {
     failedCancelling: event('progress FAILED (while cancelling)', progress(kind, 'FAILED', 50)),
     updateRequired: event('stream error 505', {
       type: 'xstate.error.actor.progress',
-      error: new UpdateRequiredError({ ...http, body: 'update' }),
+      error: new UpdateRequiredError({ ...start, body: 'update' }),
     }),
     authRequired: event('stream error 511', {
       type: 'xstate.error.actor.progress',
-      error: new AuthenticationRequiredError({ ...http, body: 'sign in' }),
+      error: new AuthenticationRequiredError({ ...start, body: 'sign in' }),
     }),
     lost: event('stream error (operation lost)', { type: 'xstate.error.actor.progress', error: new NotFoundError({ ...http }) }),
+    // the start request's connection went before any answer: the daemon may have run it
+    startLost: event('stream error (outcome unknown)', {
+      type: 'xstate.error.actor.progress',
+      error: new NetworkError({ method: 'GET', url: 'model', message: 'the start went unanswered' }),
+    }),
+    baseline: event('baseline read', { type: 'BASELINE', baseline: { record: null } }),
+    checkRunning: event('check: found running', {
+      type: 'xstate.done.actor.check',
+      output: { ran: true, progress: { kind, backupId: ABSTRACT_ID, status: 'IN-PROGRESS', percentage: 50, transport: 'polling', at: 0 } },
+    }),
+    checkNothingRan: event('check: nothing ran', { type: 'xstate.done.actor.check', output: { ran: false } }),
+    checkError: event('check error', { type: 'xstate.error.actor.check', error: new NotFoundError({ ...http }) }),
     retrying: event('status retrying (reconnecting)', {
       type: 'RETRYING',
       notice: { attempt: 1, nextAttemptAt: 0, error: new ServerError({ ...http, status: 503 }) },
@@ -118,7 +133,16 @@ export function lifecycleEvents(kind: OperationKind) {
       case 'confirming':
         return [all.confirm, all.dismiss];
       case 'starting':
-        return [all.initialized, all.cancel, all.updateRequired, all.authRequired];
+        return [
+          all.initialized,
+          all.cancel,
+          all.updateRequired,
+          all.authRequired,
+          all.startLost,
+          ...(kind === 'restoration' ? [all.baseline] : []),
+        ];
+      case 'checking':
+        return [all.checkRunning, all.checkNothingRan, all.checkError];
       case 'running':
         return [all.inProgress, all.completed, all.canceledElsewhere, all.failedRunning, all.cancel, all.lost, all.retrying];
       case 'cancelling': {
@@ -268,6 +292,32 @@ export function lifecycleEnactments(kind: OperationKind): Record<string, Enactme
           'the progress stream lost while cancelling',
         );
       },
+    },
+    'stream error (outcome unknown)': {
+      // the start's connection is dropped before it reaches the daemon: nothing ran, and
+      // neither the status nor the progress socket can say so before RETRY asks
+      arm: (env) => env.emulator.admin.injectFault({ operation: faults.stream, reset: true, times: 1 }),
+      act: () => undefined,
+    },
+    'baseline read': {
+      // the read before the restore request answers late, so it is seen as its own step
+      arm: (env) => env.emulator.admin.injectFault({ operation: faults.status, latencyMs: 300, times: 1 }),
+      act: async (env) => {
+        await waitFor(() => ((env.context() as { baseline?: unknown }).baseline ? true : undefined), 'the baseline');
+      },
+    },
+    // RETRY's check: what the daemon shows when it is asked (arranged before RETRY)
+    'check: found running': { arm: async (env) => void (await externalStart(env)), act: () => undefined },
+    'check: nothing ran': { act: () => undefined },
+    'check error': {
+      // an answer that is no outage: the check gives up at once
+      arm: (env) =>
+        env.emulator.admin.injectFault(
+          kind === 'creation'
+            ? { operation: 'backups_streamed_progress_websocket', status: 404, times: 1 }
+            : { operation: faults.status, status: 400, times: 1 },
+        ),
+      act: () => undefined,
     },
     'cancel actor: CANCELED (stream silent)': { arm: silenceProgress, act: () => undefined },
     'cancel actor: refused (400)': {

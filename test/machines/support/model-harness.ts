@@ -74,6 +74,7 @@ const inertActors = {
   start: fromOperationStream(() => NEVER),
   watch: fromOperationStream(() => NEVER),
   cancel: fromPromise(() => new Promise<never>(() => undefined)),
+  check: fromPromise(() => new Promise<never>(() => undefined)),
 };
 
 /** The edges a path takes on the abstract machine (actors that never answer), and its states. */
@@ -171,7 +172,8 @@ export async function reached(env: ModelEnv, mark: number, expected: StateValue,
   const deadline = Date.now() + timeoutMs;
   while (!env.history.slice(mark).some((value) => matchesState(expected, value))) {
     if (Date.now() > deadline) {
-      throw new Error(`expected state ${JSON.stringify(expected)}, saw ${JSON.stringify(env.history.slice(mark))}`);
+      const error = (env.actor.getSnapshot() as { context?: { error?: unknown } }).context?.error;
+      throw new Error(`expected state ${JSON.stringify(expected)}, saw ${JSON.stringify(env.history.slice(mark))} (error: ${JSON.stringify(error ?? null)})`);
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

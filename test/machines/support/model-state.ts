@@ -16,6 +16,8 @@ export function modelState(snapshot: AnyMachineSnapshot): string {
     value,
     value === 'starting' && context.cancelRequested,
     value === 'failed' && shouldReattachSnapshot(context),
+    // RETRY asks the daemon first
+    value === 'failed' && !shouldReattachSnapshot(context) && context.error?.outcomeUnknown === true,
     // started or attached: both ways into running are explored
     ['running', 'cancelling'].includes(value) && context.attached,
   ]);

@@ -23,6 +23,7 @@ export function describeModelSuite(label: string, machine: AnyStateMachine, kind
       start: fromOperationStream(() => NEVER),
       watch: fromOperationStream(() => NEVER),
       cancel: fromPromise(() => new Promise<never>(() => undefined)),
+      check: fromPromise(() => new Promise<never>(() => undefined)),
     },
   });
   const plan = planPaths(inert, {
