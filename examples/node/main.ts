@@ -1,5 +1,6 @@
-// pieces-backup from a terminal: lists the backups, creates one with a progress bar and ETA,
-// restores it after a confirmation, and prints the local asset count before and after.
+// pieces-backup from a terminal: lists the backups, follows an operation started elsewhere to
+// its end, creates a backup with a progress bar and ETA, restores it after a confirmation, and
+// prints the local asset count before and after.
 // Ctrl+C cancels the running operation (a second Ctrl+C quits without waiting for it).
 //
 //   npm start                          the emulator with sample data, started here
@@ -10,13 +11,16 @@ import { parseArgs } from 'node:util';
 import {
   createBackupClient,
   createLifecycle,
+  discoverOperations,
   isAuthenticationRequiredError,
+  isTerminalStatus,
   isNetworkError,
   isUpdateRequiredError,
   type Backup,
   type BackupClient,
   type BackupLifecycle,
   type BackupSnapshot,
+  type OperationProgress,
   type ProgressTransport,
   type RestoreLifecycle,
   type RestoreSnapshot,
@@ -128,6 +132,35 @@ function printBackups(backups: readonly Backup[]): void {
   }
 }
 
+/**
+ * The operations running on Pieces OS now, whoever started them (another app, the CLI): the
+ * discovery stream's first answer, or none if it has not answered within `waitMs`.
+ */
+function runningElsewhere(client: BackupClient, waitMs = 2000): Promise<OperationProgress[]> {
+  return new Promise((resolve) => {
+    const done = (operations: OperationProgress[]) => {
+      clearTimeout(timer);
+      queueMicrotask(() => subscription.unsubscribe());
+      resolve(operations);
+    };
+    const timer = setTimeout(() => done([]), waitMs);
+    const subscription = discoverOperations(client).subscribe({
+      next: ({ creations, restorations }) => done([...creations, ...restorations].filter(({ status }) => !isTerminalStatus(status))),
+      error: () => done([]),
+    });
+  });
+}
+
+/** Follows an operation this script did not start to its end: only one runs at a time. */
+async function followElsewhere(client: BackupClient, operation: OperationProgress, transport: ProgressTransport): Promise<void> {
+  const kind = operation.kind === 'creation' ? 'backup' : 'restore';
+  console.log(`Started elsewhere: ${kind} ${operation.backupId} at ${Math.floor(operation.percentage ?? 0)}%; following it to its end first.`);
+  const lifecycle: AnyLifecycle = kind === 'backup' ? createLifecycle(client, 'backup', { transport }) : createLifecycle(client, 'restore', { transport });
+  const end = await follow(kind, lifecycle, () => lifecycle.attach(operation.backupId));
+  lifecycle.dispose();
+  console.log(`The ${kind} started elsewhere ended: ${end.value}.`);
+}
+
 async function confirmRestore(backup: Backup | undefined, backupId: string, yes: boolean): Promise<boolean> {
   if (yes) return true;
   if (!process.stdin.isTTY) {
@@ -153,6 +186,7 @@ async function session(client: BackupClient, baseUrl: string, options: { yes: bo
   printBackups(backups);
   const before = await assetCount(baseUrl);
   console.log(`Local database: ${describeCount(before)}`);
+  for (const operation of await runningElsewhere(client)) await followElsewhere(client, operation, options.transport);
 
   let backupId = options.restore;
   if (!backupId) {

@@ -81,6 +81,27 @@ describe('examples/node', () => {
     expect(emulator.admin.listAssets()).toHaveLength(assets);
   });
 
+  it('follows a backup started elsewhere to its end before starting its own', async () => {
+    emulator.admin.setState({ rateBytesPerSecond: 50_000 });
+    // the plain create call answers when that backup is done
+    const elsewhere = fetch(`${emulator.url}/backups/create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await expect.poll(() => emulator.admin.journal().length).toBe(1);
+    let sped = false;
+    const run = await runExample(['--url', emulator.url], (stdout) => {
+      if (!sped && stdout.includes('Started elsewhere: backup ')) {
+        sped = true;
+        emulator.admin.setState({ rateBytesPerSecond: 5_000_000 });
+      }
+    });
+    expect(run.code).toBe(0);
+    expect((await elsewhere).status).toBe(200);
+    const [theirs, ours] = emulator.admin.journal();
+    expect(run.stdout).toMatch(new RegExp(`^Started elsewhere: backup ${theirs!.backup.id} at \\d+%; following it to its end first\\.$`, 'm'));
+    expect(run.stdout).toContain('The backup started elsewhere ended: done.');
+    expect(run.stdout).toContain(`Backup ${ours!.backup.id} complete. Backups now: 2.`);
+    expect(emulator.admin.journal().map(({ status }) => status)).toEqual(['COMPLETED', 'COMPLETED']);
+  });
+
   it('says to sign in when Pieces OS answers 511', async () => {
     emulator.admin.setState({ signedIn: false });
     const run = await runExample(['--url', emulator.url]);
