@@ -126,10 +126,14 @@ export async function runCancelSweep(probe: string, title: string, plan: CancelS
   let hangs = 0;
   let failed = 0;
   let tooLate = 0;
+  let at99 = 0;
+  let immediate = 0;
   try {
     await pool(cases, plan.concurrency, async ({ transport, moment }) => {
       const outcome = await runOne(plan.lifecycle, transport, moment, plan.durationMs);
       if (outcome.cancelSent) cancelRuns += 1;
+      if (outcome.cancelSent && moment.kind === 'percent' && moment.percent === 99) at99 += 1;
+      if (outcome.cancelSent && moment.kind === 'immediate') immediate += 1;
       if (outcome.hang) hangs += 1;
       if (outcome.failed) failed += 1;
       if (outcome.tooLate) tooLate += 1;
@@ -154,6 +158,8 @@ export async function runCancelSweep(probe: string, title: string, plan: CancelS
     ],
     {
       runs: cases.length,
+      'CANCELs sent right after the start': immediate,
+      'CANCELs sent at >= 99 %': at99,
       cancelled: ends.get('cancelled') ?? 0,
       'done (too late to cancel)': tooLate,
       done: ends.get('done') ?? 0,

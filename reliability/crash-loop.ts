@@ -165,7 +165,9 @@ async function crashLoop(loop: number, iterations: number, tally: Tally, report:
       daemon = await spawnEmulator(dataDir, { port, rate: FAST_RATE });
       const end = await follower.settled();
       follower.stop();
-      tally.machineEnds.set(end, (tally.machineEnds.get(end) ?? 0) + 1);
+      const { error } = follower.context();
+      const endKey = end === 'failed' ? `failed: ${error?.kind ?? 'no error'}${error?.outcomeUnknown ? ', outcome unknown' : ''}` : end;
+      tally.machineEnds.set(endKey, (tally.machineEnds.get(endKey) ?? 0) + 1);
       if (end === 'hang' || end === 'actor-error') {
         tally.hangs += 1;
         problem(`the client machine ${end === 'hang' ? `hangs in ${follower.context().status ?? 'no status'}` : 'crashed'}`);
