@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isTerminalStatus, type BackupStreamedProgress } from '../../src/models/index.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { Transfer } from '../../src/emulator/transfer.js';
+import { sampleAsset } from '../../src/emulator/sample-assets.js';
 
 describe('progressFrames', () => {
   let emulator: Emulator | undefined;
@@ -48,6 +49,30 @@ describe('progressFrames', () => {
     const frames = await streamedCreation(emulator.url);
     expect(isTerminalStatus(frames.at(-1)?.status)).toBe(true);
     expect(frames.length).toBeLessThan(10);
+  });
+});
+
+describe('creation snapshot', () => {
+  let emulator: Emulator | undefined;
+  afterEach(async () => {
+    await emulator?.close();
+    emulator = undefined;
+  });
+
+  it('uploads the local database byte for byte as it was when the creation started, not later writes', async () => {
+    // slow enough that the write below lands while the upload runs
+    emulator = await startEmulator({ port: 0, rateBytesPerSecond: 200_000, tickMs: 10 });
+    const before = emulator.admin.readDatabaseBytes();
+    const created = fetch(`${emulator.url}/backups/create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    while (emulator.admin.operations().creations.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    emulator.admin.upsertAsset(sampleAsset(10_000));
+    const backup = (await (await created).json()) as { id: string; bytes: number };
+    const manifest = JSON.parse(fs.readFileSync(path.join(emulator.dataDir, 'cloud', 'backups', `${backup.id}.json`), 'utf8')) as { sha256: string };
+    const uploaded = fs.readFileSync(path.join(emulator.dataDir, 'cloud', 'objects', manifest.sha256));
+    expect(uploaded.equals(before)).toBe(true);
+    expect(backup.bytes).toBe(before.length);
+    expect(emulator.admin.readDatabaseBytes().equals(before)).toBe(false);
+    expect(fs.readdirSync(path.join(emulator.dataDir, 'local')).filter((name) => name.includes('.snapshot-'))).toEqual([]);
   });
 });
 
