@@ -15,7 +15,7 @@ export function snapshotPath(env: OperationEnv, id: string): string {
  * help: every write to the database is a synchronous statement on this thread
  * (journal_mode=DELETE), so none is half-done while this runs, and the file holds every
  * committed page. About the cost of a file copy plus a hash (`VACUUM INTO` and a second read
- * to hash took about 2.5 times as long on 100 MB, see docs/bench.md).
+ * to hash took two to four times as long on 100 MB on the bench machine).
  */
 function snapshotDatabase(source: string, target: string): { bytes: number; sha256: string } {
   const hash = createHash('sha256');
