@@ -47,14 +47,17 @@ describe('pieces-backup on a terminal (tmux)', () => {
     const session = await open(['backup']);
     const first = await session.waitForScreen((screen) => bars(screen).some((line) => percentOf(line) > 0), 'the bar to move');
     const later = await session.waitForScreen(
-      (screen) => bars(screen).some((line) => percentOf(line) >= percentOf(bars(first)[0]!) + 10),
-      'the bar to move on',
+      // note: and an ETA, which needs a second of progress (etaMinSpanMs)
+      (screen) => bars(screen).some((line) => percentOf(line) >= percentOf(bars(first)[0]!) + 10 && / ETA \d/.test(line)),
+      'the bar to move on, with an ETA',
     );
     for (const screen of [first, later]) {
       expect(bars(screen)).toHaveLength(1);
       // the first line of the screen: redrawn there, never scrolled
       expect(screen.split('\n')[0]).toBe(bars(screen)[0]);
-      expect(bars(screen)[0]).toMatch(/ \| ETA \d+:\d\d \| websocket \| \d+:\d\d \| running$/);
+      // no ETA in the first second (etaMinSpanMs), one after it
+      const eta = screen === first ? '(\\d+:\\d\\d|--:--)' : '\\d+:\\d\\d';
+      expect(bars(screen)[0]).toMatch(new RegExp(` \\| ETA ${eta} \\| websocket \\| \\d+:\\d\\d \\| running$`));
     }
     expect(await session.exitCode()).toBe(0);
     const history = await session.capture({ history: true });
