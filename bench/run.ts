@@ -69,7 +69,8 @@ async function main(): Promise<void> {
   const out = outPath();
   fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   printTable(figures);
-  console.log(`wrote ${path.relative(process.cwd(), out) || out} (${profile.name} profile, ${results.seconds} s)`);
+  const shown = path.relative(process.cwd(), out);
+  console.log(`wrote ${shown.startsWith('..') ? out : shown} (${profile.name} profile, ${results.seconds} s)`);
   const problems = [...failures, ...checkFigures(figures)];
   if (problems.length > 0) {
     console.error(`bench: ${problems.length} problem(s):\n${problems.join('\n')}`);
