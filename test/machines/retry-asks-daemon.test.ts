@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkOutcome } from '../../machines/check-outcome.js';
 import { resolveLifecycleOptions } from '../../machines/lifecycle-options.js';
-import { createBackupClient, type ProgressTransport } from '../../src/index.js';
+import type { Snapshot } from 'xstate';
+import { createBackupActor, createBackupClient, type ProgressTransport } from '../../src/index.js';
+import { waitFor } from '../helpers/emulator.js';
 import type { OperationKind } from '../../src/streams/index.js';
 import { openDaemon, type Daemon } from '../faults/daemon.js';
 import { FAST_OPTIONS, describeSettlement, startLifecycle, type LifecycleRun, type Settlement } from '../faults/lifecycle-run.js';
@@ -179,6 +181,31 @@ describe('RETRY after an unknown outcome asks the daemon first', () => {
     expect(settlement.context.error?.status).toBe(503);
     expect(run.states.slice(-2)).toEqual(['checking', 'failed']);
     expect(started(daemon, 'restoration')).toHaveLength(1);
+  });
+});
+
+describe('a check persisted mid-way', () => {
+  it('backup: a snapshot taken while checking resumes the check, never a start -> done, one creation', async () => {
+    const { daemon, baseline } = await setUp('backup', 3_000);
+    loseCreationAnswer(daemon);
+    const run = start(daemon, baseline);
+    expectOutcomeUnknown(await run.settled(BOUND_MS));
+    // the progress socket is down: the check retries, so it is still checking when persisted
+    daemon.current.admin.injectFault({ operation: 'backups_streamed_progress_websocket', reset: true });
+    (run.actor as unknown as { send(event: { type: 'RETRY' }): void }).send({ type: 'RETRY' });
+    const actor = run.actor as unknown as { getSnapshot(): { value: unknown }; getPersistedSnapshot(): unknown };
+    expect(actor.getSnapshot().value).toBe('checking');
+    const persisted = JSON.parse(JSON.stringify(actor.getPersistedSnapshot())) as Snapshot<unknown>;
+    run.actor.stop();
+    daemon.current.admin.clearFaults();
+
+    const resumed = createBackupActor(createBackupClient({ baseUrl: daemon.url }), { ...FAST_OPTIONS, snapshot: persisted });
+    cleanups.push(() => resumed.stop());
+    const end = await waitFor(() => (['done', 'failed', 'cancelled'].includes(String(resumed.getSnapshot().value)) ? resumed.getSnapshot() : undefined), 'the resumed check', BOUND_MS);
+
+    expect(end.value).toBe('done');
+    expect(started(daemon, 'creation')).toHaveLength(1);
+    expect(end.context.backupId).toBe(started(daemon, 'creation')[0]!.backup.id);
   });
 });
 
