@@ -67,7 +67,9 @@ async function build(name: string): Promise<string> {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), `pieces-backup-example-${name}-`));
   try {
     const args = ['run', 'build', '--', '--outDir', outDir, '--emptyOutDir'];
-    await promisify(execFile)('npm', args, { cwd: directory, maxBuffer: 16 * 1024 * 1024 });
+    // vitest sets NODE_ENV=test, which Vite would carry into a development build of the framework
+    const env = { ...process.env, NODE_ENV: 'production' };
+    await promisify(execFile)('npm', args, { cwd: directory, env, maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
     fs.rmSync(outDir, { recursive: true, force: true });
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
