@@ -169,9 +169,15 @@ async function confirmRestore(backup: Backup | undefined, backupId: string, yes:
   }
   const prompt = createInterface({ input: process.stdin, output: process.stdout });
   const when = backup?.created.readable ?? backupId;
-  const answer = await prompt.question(`Restore the backup of ${when}? It replaces the local database and nothing is synced back. [y/N] `);
+  const answer = await new Promise<string>((resolve) => {
+    // Ctrl+C at the prompt is a "no" (readline would otherwise only pause)
+    prompt.once('SIGINT', () => (process.stdout.write('\n'), resolve('')));
+    prompt.question(`Restore the backup of ${when}? It replaces the local database and nothing is synced back. [y/N] `).then(resolve, () => resolve(''));
+  });
   prompt.close();
-  return /^y(es)?$/i.test(answer.trim());
+  const accepted = /^y(es)?$/i.test(answer.trim());
+  if (!accepted) console.log('Not restoring: the local database is unchanged.');
+  return accepted;
 }
 
 /** Runs the whole session; the exit code: 0 done, 1 failed, 130 cancelled with Ctrl+C. */
