@@ -1,9 +1,10 @@
 import type { ProgressTransport } from '../src/index.js';
 import { openDaemon } from '../test/faults/daemon.js';
-import { FAST_OPTIONS, describeSettlement, startLifecycle } from '../test/faults/lifecycle-run.js';
+import { describeSettlement, startLifecycle } from '../test/faults/lifecycle-run.js';
 import { TRANSPORTS, trackUnhandledRejections } from '../test/faults/sweep.js';
 import { judge, listBackups, observeTruth, prepareBaseline, type Lifecycle } from '../test/faults/truth.js';
 import { databaseIntegrity, strayFiles } from './data-dir-checks.js';
+import { RELIABILITY_OPTIONS } from './lifecycle-options.js';
 import { atLeast, atMost, errorText, pool, ProbeReport, seededRandom, type ProbeResult } from './probe.js';
 
 // A CANCEL at every moment of a lifecycle (right after the start, at every progress step, at
@@ -23,7 +24,7 @@ export interface CancelSweepPlan {
   goalRuns: number;
 }
 
-const HANG_BOUND_MS = 20_000;
+const HANG_BOUND_MS = 60_000;
 /** Progress every 10 ms: a step about every 1.25 % of an 800 ms operation, so 99 % is seen. */
 const TICK_MS = 10;
 
@@ -63,7 +64,7 @@ async function runOne(lifecycle: Lifecycle, transport: ProgressTransport, moment
   const problems: string[] = [];
   try {
     const baseline = await prepareBaseline(daemon, lifecycle, durationMs);
-    const run = startLifecycle(daemon, baseline, { transport, options: FAST_OPTIONS });
+    const run = startLifecycle(daemon, baseline, { transport, options: RELIABILITY_OPTIONS });
     let cancelSent = false;
     const cancel = () => {
       const state = String(run.actor.getSnapshot().value);
@@ -94,7 +95,10 @@ async function runOne(lifecycle: Lifecycle, transport: ProgressTransport, moment
     const integrity = databaseIntegrity(daemon.dataDir);
     if (integrity !== 'ok') problems.push(`integrity_check: ${integrity}`);
     const { context } = settlement;
-    if (settlement.end === 'failed') problems.push(`failed: ${end}`);
+    if (settlement.end === 'failed') {
+      const error = settlement.context.error;
+      problems.push(`failed after ${run.states.join(' > ')}: ${error?.message ?? ''}${error?.outcomeUnknown ? ' (outcome unknown)' : ''}`);
+    }
     if (settlement.end === 'cancelled') {
       if (!truth.databaseBytes.equals(baseline.databaseBytes)) problems.push('cancelled but the database changed');
       if (truth.backups.join() !== baseline.backups.join()) problems.push('cancelled but the backups listed changed');

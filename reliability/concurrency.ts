@@ -5,6 +5,7 @@ import { describeSettlement, startLifecycle, type LifecycleRun } from '../test/f
 import { TRANSPORTS, trackUnhandledRejections } from '../test/faults/sweep.js';
 import { listBackups, prepareBaseline, type Baseline } from '../test/faults/truth.js';
 import { databaseIntegrity, strayFiles } from './data-dir-checks.js';
+import { RELIABILITY_OPTIONS } from './lifecycle-options.js';
 import { atLeast, atMost, errorText, pool, ProbeReport, type ProbeResult, type Scale } from './probe.js';
 
 // Two apps (two clients, each with its own actors) racing for the same backups: at most one
@@ -12,7 +13,7 @@ import { atLeast, atMost, errorText, pool, ProbeReport, type ProbeResult, type S
 
 const RACES = ['start', 'restore', 'cancel', 'delete', 'delete-while-restoring'] as const;
 type Race = (typeof RACES)[number];
-const BOUND_MS = 20_000;
+const BOUND_MS = 60_000;
 
 interface RaceOutcome {
   problems: string[];
@@ -68,8 +69,8 @@ async function race(kind: Race, transport: ProgressTransport): Promise<RaceOutco
     const journalBefore = admin.journal().length;
     let deleted: string[] = [];
     if (kind === 'start' || kind === 'restore') {
-      const a = startLifecycle(daemon, baseline, { transport });
-      const b = startLifecycle(daemon, baseline, { transport });
+      const a = startLifecycle(daemon, baseline, { transport, options: RELIABILITY_OPTIONS });
+      const b = startLifecycle(daemon, baseline, { transport, options: RELIABILITY_OPTIONS });
       const ends = await settleBoth(a, b);
       const done = ends.filter((end) => end.kind === 'settled' && end.end === 'done');
       const conflicts = ends.filter((end) => end.context.error?.kind === 'conflict');
@@ -85,7 +86,7 @@ async function race(kind: Race, transport: ProgressTransport): Promise<RaceOutco
       }
     } else if (kind === 'cancel') {
       // app A restores; both apps cancel it at once
-      const a = startLifecycle(daemon, baseline, { transport });
+      const a = startLifecycle(daemon, baseline, { transport, options: RELIABILITY_OPTIONS });
       await new Promise<void>((resolve) => a.onSnapshot(({ context }) => context.status === 'IN-PROGRESS' && resolve()));
       const [, theirs] = await Promise.allSettled([Promise.resolve(a.cancel()), other.cancel('restoration', baseline.backupId!)]);
       const end = await a.settled(BOUND_MS);
@@ -104,7 +105,7 @@ async function race(kind: Race, transport: ProgressTransport): Promise<RaceOutco
       deleted = [id];
     } else {
       // app A restores a backup; app B deletes it meanwhile: 409, and the restore completes
-      const a = startLifecycle(daemon, baseline, { transport });
+      const a = startLifecycle(daemon, baseline, { transport, options: RELIABILITY_OPTIONS });
       await new Promise<void>((resolve) => a.onSnapshot(({ context }) => context.status === 'IN-PROGRESS' && resolve()));
       const refused = await other.delete(baseline.backupId!).then(
         () => undefined,

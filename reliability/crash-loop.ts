@@ -12,10 +12,10 @@ import {
 import { sampleAsset } from '../src/emulator/index.js';
 import { isTerminalStatus } from '../src/models/index.js';
 import { tempDir } from '../test/helpers/emulator.js';
-import { FAST_OPTIONS } from '../test/faults/lifecycle-run.js';
 import { TRANSPORTS, trackUnhandledRejections } from '../test/faults/sweep.js';
 import { assetIdsOf, getJson, listedIds, setRate, spawnEmulator, type ChildEmulator } from './child-emulator.js';
 import { cloudMismatch, databaseIntegrity, manifestIds, strayFiles } from './data-dir-checks.js';
+import { RELIABILITY_OPTIONS } from './lifecycle-options.js';
 import { atLeast, atMost, errorText, pool, ProbeReport, seededRandom, sleep, type ProbeResult, type Scale } from './probe.js';
 
 // Crash loops: the emulator as a child process on a data dir, SIGKILLed at random moments and
@@ -25,7 +25,7 @@ import { atLeast, atMost, errorText, pool, ProbeReport, seededRandom, sleep, typ
 const FAST_RATE = 50_000_000;
 /** How long the operation would take: kills land before, in and after it. */
 const OPERATION_MS = 700;
-const SETTLE_BOUND_MS = 30_000;
+const SETTLE_BOUND_MS = 60_000;
 const PROGRESS_POINTS = [0, 10, 25, 40, 50, 60, 75, 90, 95, 99];
 
 type Kind = 'restore' | 'creation';
@@ -58,7 +58,7 @@ interface FollowedActor {
 /** A real client machine following the operation the way an app does. */
 function follow(url: string, kind: Kind, transport: ProgressTransport, backupId: string | null, onProgress: (percentage: number) => void): Follower {
   const client = createBackupClient({ baseUrl: url });
-  const options = { ...FAST_OPTIONS, transport };
+  const options = { ...RELIABILITY_OPTIONS, transport };
   const actor: FollowedActor = kind === 'creation' ? createBackupActor(client, options) : createRestoreActor(client, options);
   actor.subscribe({
     next: (snapshot) => {
@@ -223,8 +223,8 @@ async function crashLoop(loop: number, iterations: number, tally: Tally, report:
 export async function crashLoops(scale: Scale): Promise<ProbeResult> {
   const full = scale === 'full';
   const report = new ProbeReport('crash-loop', 'Crash loops: SIGKILL of the emulator process mid-restore and mid-creation, restart, checks');
-  const loops = full ? 5 : 1;
-  const iterations = full ? 42 : 4;
+  const loops = full ? 6 : 1;
+  const iterations = full ? 36 : 4;
   const tally: Tally = { restores: 0, creations: 0, midOperation: 0, problems: 0, hangs: 0, machineEnds: new Map() };
   const rejections = trackUnhandledRejections();
   try {

@@ -5,9 +5,9 @@ import { WebSocket } from 'ws';
 import { createBackupClient, createRestoreActor } from '../src/index.js';
 import { sampleAsset } from '../src/emulator/index.js';
 import { tempDir, wsUrl } from '../test/helpers/emulator.js';
-import { FAST_OPTIONS } from '../test/faults/lifecycle-run.js';
 import { assetIdsOf, setRate, spawnEmulator } from './child-emulator.js';
 import { databaseIntegrity, strayFiles } from './data-dir-checks.js';
+import { RELIABILITY_OPTIONS } from './lifecycle-options.js';
 import { atLeast, atMost, errorText, ProbeReport, type ProbeResult, type Scale } from './probe.js';
 
 // Load: the two status endpoints under autocannon over loopback (8 connections each), and
@@ -51,7 +51,7 @@ export async function load(scale: Scale): Promise<ProbeResult> {
     });
     await Promise.all(subscribers.map(({ ws }) => new Promise((resolve) => ws.once('open', resolve))));
 
-    const actor = createRestoreActor(createBackupClient({ baseUrl: url }), { ...FAST_OPTIONS, transport: 'websocket' });
+    const actor = createRestoreActor(createBackupClient({ baseUrl: url }), { ...RELIABILITY_OPTIONS, transport: 'websocket' });
     let running: () => void = () => undefined;
     const started = new Promise<void>((resolve) => (running = resolve));
     const settled = new Promise<string>((resolve) =>
