@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CancelTimeoutError, OperationLostError, toLifecycleError } from '../../machines/index.js';
+import { CancelTimeoutError, OperationLostError, OutcomeUnknownError, isOutcomeUnknownError, toLifecycleError } from '../../machines/index.js';
 import {
   AbortedError,
   AuthenticationRequiredError,
@@ -16,6 +16,16 @@ import {
 const at = { method: 'POST', url: 'http://127.0.0.1:39300/backups/create/streamed' };
 
 describe('toLifecycleError', () => {
+  it('an answer RETRY could not decide: outcome unknown, and no advice to retry again', () => {
+    const error = new OutcomeUnknownError({ kind: 'restoration', backupId: 'b1', reason: 'an earlier restoration ended the same way' });
+    const data = toLifecycleError(error, true);
+    expect(isOutcomeUnknownError(error)).toBe(true);
+    expect(data).toMatchObject({ kind: 'unknown', name: 'OutcomeUnknownError', outcomeUnknown: true });
+    expect(data.message).toContain('b1');
+    expect(data.userAction).toMatch(/cannot tell whether it ran/);
+    expect(data.userAction).not.toMatch(/retry/i);
+  });
+
   it('keeps 505 and 511 distinct, with the daemon message and a user action', () => {
     const update = toLifecycleError(new UpdateRequiredError({ ...at, body: 'Pieces OS 9.0.0 is too old' }));
     const signIn = toLifecycleError(new AuthenticationRequiredError({ ...at, body: 'not signed in' }));

@@ -149,7 +149,7 @@ export class PiecesBackupPanel extends Base {
     const backup = core.backup.getSnapshot();
     const restore = core.restore.getSnapshot();
     const list = core.backups.getSnapshot();
-    const restoring = ACTIVE.includes(restore.value) || restore.value === 'confirming';
+    const restoring = ACTIVE.includes(restore.value) || restore.value === 'confirming' || restore.value === 'checking';
     this.#text('status', restore.value === 'idle' ? describe('backup', backup) : `${describe('backup', backup)} ${describe('restore', restore)}`);
     const failure = [backup, restore].find((s) => s.value === 'failed')?.context.error;
     const listFailure = list.error && `The backups could not be listed. ${toLifecycleError(list.error, false).userAction}`;
@@ -158,7 +158,8 @@ export class PiecesBackupPanel extends Base {
     this.#part('message').hidden = message === '';
     this.#lifecycle('backup', backup);
     this.#lifecycle('restore', restore);
-    (this.#root.querySelector('[data-action="start"]') as HTMLButtonElement).disabled = ACTIVE.includes(backup.value);
+    (this.#root.querySelector('[data-action="start"]') as HTMLButtonElement).disabled =
+      ACTIVE.includes(backup.value) || backup.value === 'checking';
     this.#part('confirm').hidden = restore.value !== 'confirming';
     this.#text('confirm-text', `Restoring ${restore.context.backupId ?? ''} replaces the local database (it does not sync). Continue?`);
     this.#list(list.backups, list.status === 'pending' ? 'Loading backups…' : 'No backups yet.', restoring);

@@ -139,6 +139,7 @@ describe('<pieces-backup-panel>', () => {
     // Retry asks Pieces OS first: nothing ran, so it starts exactly one backup
     click(part(panel, 'retry-button', '[data-lifecycle="backup"]'));
     expect(text(panel, 'status')).toContain('Backup: asking Pieces OS whether it ran…');
+    expect((part(panel, 'backup-button') as HTMLButtonElement).disabled).toBe(true);
     await until(() => text(panel, 'status').includes('Backup complete.'), 'the retried backup');
     expect(started(emulator.current, 'creation')).toEqual([{ backup: expect.any(String), status: 'COMPLETED' }]);
   });
