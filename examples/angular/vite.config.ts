@@ -28,6 +28,9 @@ export default defineConfig(({ command }) => {
     build: {
       outDir: 'dist',
       target: 'es2022',
+      // the Angular plugin turns Vite's esbuild step off (it compiles the TypeScript itself),
+      // and Vite's default minifier runs in that step
+      minify: 'terser',
       // only Node reaches the library's `ws` fallback: browsers have WebSocket
       rollupOptions: { external: ['ws'] },
     },
