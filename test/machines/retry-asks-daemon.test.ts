@@ -6,7 +6,14 @@ import { createBackupActor, createBackupClient, type ProgressTransport } from '.
 import { waitFor } from '../helpers/emulator.js';
 import type { OperationKind } from '../../src/streams/index.js';
 import { openDaemon, type Daemon } from '../faults/daemon.js';
-import { FAST_OPTIONS, describeSettlement, startLifecycle, type LifecycleRun, type Settlement } from '../faults/lifecycle-run.js';
+import {
+  FAST_OPTIONS,
+  describeSettlement,
+  startLifecycle,
+  type FaultLifecycleOptions,
+  type LifecycleRun,
+  type Settlement,
+} from '../faults/lifecycle-run.js';
 import { judge, observeTruth, prepareBaseline, type Baseline, type Lifecycle } from '../faults/truth.js';
 
 // RETRY after an unknown outcome asks the daemon before it starts anything (issue #8): each
@@ -14,6 +21,8 @@ import { judge, observeTruth, prepareBaseline, type Baseline, type Lifecycle } f
 // the daemon ran in its own journal.
 
 const BOUND_MS = 20_000;
+// fast polls and retries, but a stall limit a slow first frame on two busy cores does not reach
+const OPTIONS: FaultLifecycleOptions = { ...FAST_OPTIONS, stream: { ...FAST_OPTIONS.stream, stallTimeoutMs: 1_500 } };
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -26,7 +35,7 @@ async function setUp(lifecycle: Lifecycle, durationMs = 1_500): Promise<{ daemon
 }
 
 function start(daemon: Daemon, baseline: Baseline, transport: ProgressTransport = 'websocket'): LifecycleRun {
-  const run = startLifecycle(daemon, baseline, { transport });
+  const run = startLifecycle(daemon, baseline, { transport, options: OPTIONS });
   cleanups.push(() => run.actor.stop());
   return run;
 }
@@ -199,7 +208,7 @@ describe('a check persisted mid-way', () => {
     run.actor.stop();
     daemon.current.admin.clearFaults();
 
-    const resumed = createBackupActor(createBackupClient({ baseUrl: daemon.url }), { ...FAST_OPTIONS, snapshot: persisted });
+    const resumed = createBackupActor(createBackupClient({ baseUrl: daemon.url }), { ...OPTIONS, snapshot: persisted });
     cleanups.push(() => resumed.stop());
     const end = await waitFor(() => (['done', 'failed', 'cancelled'].includes(String(resumed.getSnapshot().value)) ? resumed.getSnapshot() : undefined), 'the resumed check', BOUND_MS);
 
