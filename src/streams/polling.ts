@@ -15,6 +15,20 @@ import type { ResolvedPolling } from './options.js';
 import { estimateEta, nextPollDelay, type RateSample } from './progress.js';
 import type { RetryNotice } from './types.js';
 
+/** Past the estimated finish by this much, so the poll finds the operation ended. */
+const FINISH_MARGIN_MS = 25;
+
+/**
+ * The wait after an answer that moved: `nextPollDelay`'s halving, until the estimated finish
+ * is less than two minimum intervals away. Then halving again would put one poll just before
+ * the finish and the next one a whole minimum interval after it, so the next poll goes just
+ * past the estimated finish instead (still never sooner than `minIntervalMs`).
+ */
+function delayAfterProgress(eta: number | null, policy: ResolvedPolling): number {
+  if (eta === null || eta >= 2 * policy.minIntervalMs) return nextPollDelay(eta, policy);
+  return Math.min(policy.maxIntervalMs, Math.max(policy.minIntervalMs, eta + FINISH_MARGIN_MS));
+}
+
 /** One polled resource, as small functions (the strategy of a generic poller). */
 export interface PollStrategy<T> {
   request(signal: AbortSignal): Promise<T>;
@@ -78,7 +92,7 @@ export function pollLoop<T>(strategy: PollStrategy<T>, policy: ResolvedPolling):
       rate = estimate?.sample ?? null;
       // note: no progress since the last poll says nothing new about the rate: the default wait
       const moved = previous !== null && percentage !== null && percentage > previous.percentage;
-      schedule(nextPollDelay(moved ? (estimate?.eta ?? null) : null, policy));
+      schedule(moved ? delayAfterProgress(estimate?.eta ?? null, policy) : nextPollDelay(null, policy));
     };
 
     const onError = (error: unknown, startedAt: number) => {
