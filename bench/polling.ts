@@ -139,7 +139,7 @@ export async function polling(profile: Profile): Promise<Record<string, Figure>>
     runs.map((run) => run.actorLatencyMs),
     95,
   );
-  const latencyWhy = `a poll waits at least minIntervalMs (200 ms) after the last one before the end, then the request and the machine follow; the restore actor's detection (its blocking POST answers at the end, no poll wait) has p95 ${actorP95} ms in the same runs: that much is the machine's load and event-loop delay, not polling`;
+  const latencyWhy = `the poll that sees the end is aimed 25 ms past the estimated finish, but never sooner than minIntervalMs (200 ms) after the one before, and an estimate that comes early costs one more interval; then the request and the machine follow; the restore actor's detection (its blocking POST answers at the end, no poll wait) has p95 ${actorP95} ms in the same runs: that much is the machine's load and event-loop delay, not polling`;
   const ratios = shared.map((run) => run.many / run.one);
   return {
     poll_requests_30s_op: figure(
