@@ -187,6 +187,12 @@ async function crashLoop(loop: number, iterations: number, tally: Tally, report:
       if (untouched && assets.join() !== beforeAssets.join()) problem('bytes unchanged but assets differ');
       const context = follower.context();
       if (end === 'done' && kind === 'restore' && !restored) problem('the machine says done but the database is not the backup');
+      // failed with a known outcome must mean it did not happen (failed although the server completed is wrong)
+      const knownFailure = end === 'failed' && context.error?.outcomeUnknown !== true;
+      if (knownFailure && kind === 'restore' && !untouched) problem('the machine says failed but the database was replaced');
+      if (knownFailure && kind === 'creation' && (await listedIds(daemon.url)).some((id) => !listedBefore.includes(id))) {
+        problem('the machine says failed but a new backup is listed');
+      }
       if (end === 'done' && kind === 'creation' && !(await listedIds(daemon.url)).includes(context.backupId ?? '')) {
         problem('the machine says done but its backup is not listed');
       }

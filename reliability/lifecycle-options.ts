@@ -15,6 +15,8 @@ export const RELIABILITY_OPTIONS: FaultLifecycleOptions = {
     minIntervalMs: 50,
     maxIntervalMs: 200,
     retryDelay: exponentialBackoff({ baseMs: 50, maxMs: 1_000 }),
+    // with 50 ms-1 s delays, the default 8 retries would give up in 2-4 s: the outage bound decides instead
+    retry: 1_000,
     outageTimeoutMs: 15_000,
   },
   cancelRetry: { retryDelay: exponentialBackoff({ baseMs: 50, maxMs: 500 }), confirmIntervalMs: 100, requestTimeoutMs: 10_000 },
