@@ -16,6 +16,8 @@ export interface ChildEmulator {
 }
 
 const running = new Set<ChildEmulator>();
+/** A start slower than this is a hang (a start takes about a second on two busy cores). */
+const START_TIMEOUT_MS = 60_000;
 
 /** Starts `serve` on `port` (0: a free one) over `dataDir`; resolves once it listens. */
 export async function spawnEmulator(dataDir: string, { port = 0, rate = 50_000_000 }: { port?: number; rate?: number } = {}): Promise<ChildEmulator> {
@@ -34,6 +36,10 @@ export async function spawnEmulator(dataDir: string, { port = 0, rate = 50_000_0
       if (match) resolve(match[1]!);
     });
     void exited.then(() => reject(new Error(`serve exited before listening: ${stdout} ${stderr}`)));
+    setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not listen within ${START_TIMEOUT_MS} ms: ${stderr}`));
+    }, START_TIMEOUT_MS).unref();
   });
   const handle: ChildEmulator = {
     url,

@@ -40,6 +40,19 @@ function overlaps(journal: readonly OperationRecord[]): string[] {
 const lost = (before: readonly string[], after: readonly string[], deleted: readonly string[]) =>
   before.filter((id) => !after.includes(id) && !deleted.includes(id));
 
+/** Until the run reports IN-PROGRESS, or ends, or the bound passes (the checks after it then say what went wrong). */
+function untilInProgress(run: LifecycleRun): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, BOUND_MS);
+    run.onSnapshot(({ value, context }) => {
+      if (context.status === 'IN-PROGRESS' || ['done', 'cancelled', 'failed'].includes(String(value))) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
 async function settleBoth(a: LifecycleRun, b: LifecycleRun) {
   const [first, second] = await Promise.all([a.settled(BOUND_MS), b.settled(BOUND_MS)]);
   a.actor.stop();
@@ -87,7 +100,7 @@ async function race(kind: Race, transport: ProgressTransport): Promise<RaceOutco
     } else if (kind === 'cancel') {
       // app A restores; both apps cancel it at once
       const a = startLifecycle(daemon, baseline, { transport, options: RELIABILITY_OPTIONS });
-      await new Promise<void>((resolve) => a.onSnapshot(({ context }) => context.status === 'IN-PROGRESS' && resolve()));
+      await untilInProgress(a);
       const [, theirs] = await Promise.allSettled([Promise.resolve(a.cancel()), other.cancel('restoration', baseline.backupId!)]);
       const end = await a.settled(BOUND_MS);
       a.actor.stop();
@@ -106,7 +119,7 @@ async function race(kind: Race, transport: ProgressTransport): Promise<RaceOutco
     } else {
       // app A restores a backup; app B deletes it meanwhile: 409, and the restore completes
       const a = startLifecycle(daemon, baseline, { transport, options: RELIABILITY_OPTIONS });
-      await new Promise<void>((resolve) => a.onSnapshot(({ context }) => context.status === 'IN-PROGRESS' && resolve()));
+      await untilInProgress(a);
       const refused = await other.delete(baseline.backupId!).then(
         () => undefined,
         (error: unknown) => error,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -88,6 +89,12 @@ function follow(url: string, kind: Kind, transport: ProgressTransport, backupId:
       }),
     stop: () => actor.stop(),
   };
+}
+
+const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+function manifestSha256(dataDir: string, backupId: string): string {
+  return (JSON.parse(fs.readFileSync(path.join(dataDir, 'cloud', 'backups', `${backupId}.json`), 'utf8')) as { sha256: string }).sha256;
 }
 
 function journalOpenOnDisk(dataDir: string): boolean {
@@ -184,6 +191,10 @@ async function crashLoop(loop: number, iterations: number, tally: Tally, report:
       const restored = kind === 'restore' && assets.join() === backupAssets.join();
       if (kind === 'creation' && !untouched) problem('a creation changed the local database');
       if (kind === 'restore' && !untouched && !restored) problem(`the database is neither the original nor the backup (${assets.length} assets)`);
+      // a swapped database is the backup byte for byte: its hash is the backup object's
+      if (kind === 'restore' && !untouched && sha256Of(fs.readFileSync(database)) !== manifestSha256(dataDir, backupId!)) {
+        problem('the database was replaced, but not by the backup\'s bytes');
+      }
       if (untouched && assets.join() !== beforeAssets.join()) problem('bytes unchanged but assets differ');
       const context = follower.context();
       if (end === 'done' && kind === 'restore' && !restored) problem('the machine says done but the database is not the backup');

@@ -27,6 +27,18 @@ const PROBES: Record<string, (scale: Scale) => Promise<ProbeResult>> = {
   load,
 };
 
+/** Every probe is bounded in time as well as in count: past this it counts as failed. */
+const PROBE_DEADLINE_MS = 15 * 60_000;
+const CI_PROBE_DEADLINE_MS = 90_000;
+
+function withDeadline<T>(work: Promise<T>, ms: number, name: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name} did not finish within ${ms / 1_000} s`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
 const USAGE = 'usage: tsx reliability/run.ts [--ci] [--only probe[,probe]] [--out file.json]';
 
 function parseArgs(args: readonly string[]) {
@@ -82,7 +94,7 @@ async function main(): Promise<number> {
     const probeStarted = performance.now();
     console.log(`${name}: running (${scale})...`);
     try {
-      results.push(await PROBES[name]!(scale));
+      results.push(await withDeadline(PROBES[name]!(scale), scale === 'full' ? PROBE_DEADLINE_MS : CI_PROBE_DEADLINE_MS, name));
     } catch (error) {
       results.push({ probe: name, title: 'the probe itself failed', figures: [atMost('harness errors', 1, 0)], failures: [errorText(error)], durationMs: 0, pass: false });
     }
