@@ -81,8 +81,8 @@ export function pollLoop<T>(strategy: PollStrategy<T>, policy: ResolvedPolling):
         schedule(nextPollDelay(null, policy));
         return;
       }
-      subscriber.next({ type: 'value', value });
       if (strategy.isDone(value)) {
+        subscriber.next({ type: 'value', value });
         subscriber.complete();
         return;
       }
@@ -92,7 +92,10 @@ export function pollLoop<T>(strategy: PollStrategy<T>, policy: ResolvedPolling):
       rate = estimate?.sample ?? null;
       // note: no progress since the last poll says nothing new about the rate: the default wait
       const moved = previous !== null && percentage !== null && percentage > previous.percentage;
+      // the wait starts before the subscribers run: however many there are, and however slow,
+      // they do not stretch the interval (an unsubscribe among them cancels the wait)
       schedule(moved ? delayAfterProgress(estimate?.eta ?? null, policy) : nextPollDelay(null, policy));
+      subscriber.next({ type: 'value', value });
     };
 
     const onError = (error: unknown, startedAt: number) => {

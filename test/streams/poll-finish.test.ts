@@ -41,3 +41,20 @@ describe('polling near the estimated finish', () => {
     }
   });
 });
+
+describe('a shared poll with slow subscribers', () => {
+  it('keeps its interval: the wait starts before the subscribers run, not after them', async () => {
+    const clock = new VirtualClock();
+    const client = new FakeClient(() => clock.now()).respond('creationStatus', () => statusOf(ID, 'IN-PROGRESS', 10));
+    const subscription = pollStatus(client, 'creation', ID, { scheduler: clock.scheduler, minIntervalMs: 250, maxIntervalMs: 250 }).subscribe(
+      () => {
+        // 100 ms of work for each answer (100 subscribers' machines, a slow render)
+        clock.scheduler.frame += 100;
+      },
+    );
+    await clock.advanceTo(1_000);
+    subscription.unsubscribe();
+    const times = client.callsOf('creationStatus').map((call) => call.at);
+    expect(times.slice(0, 4)).toEqual([0, 250, 500, 750]);
+  });
+});
