@@ -171,6 +171,18 @@ export function hostileCases(scale: Scale): HostileCase[] {
     if (full) cases.push(socket('/backup/no-such-backup/restore/streamed/websocket', { frames: [frame], label: `start frame: ${label}` }));
   }
   cases.push({ name: 'garbage request line', send: (url) => rawExchange(url, (s) => void s.write('NOT HTTP AT ALL\r\n\r\n')) });
+  if (full) {
+    const raw = (name: string, payload: string) => cases.push({ name, send: (url) => rawExchange(url, (s) => void s.write(payload)) });
+    raw('Content-Length and Transfer-Encoding together (smuggling)', 'POST /backup HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n');
+    raw('HTTP/1.0 without Host', 'GET /backups HTTP/1.0\r\n\r\n');
+    raw('unknown method', 'BREW /backups HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    raw('TRACE', 'TRACE /backups HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    raw('absolute-form target to a foreign host', 'GET http://evil.example/backups HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    raw('negative Content-Length', 'POST /backup HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: -1\r\n\r\n');
+    raw('header without a colon', 'GET /backups HTTP/1.1\r\nHost: 127.0.0.1\r\nNoColonHere\r\n\r\n');
+    raw('admin state with a wrong type', 'PUT /__emulator/state HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 28\r\nConnection: close\r\n\r\n{"rateBytesPerSecond":"fast"}');
+    raw('admin fault with an unknown field', 'POST /__emulator/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 47\r\nConnection: close\r\n\r\n{"operation":"backups_snapshot","explode":true}');
+  }
   cases.push({ name: 'oversized headers', send: (url) => rawExchange(url, (s) => void s.write(`GET /backups HTTP/1.1\r\nHost: 127.0.0.1\r\n${'X-Big: y\r\n'.repeat(3_000)}\r\n`)) });
   cases.push({
     name: 'slow-loris headers (one header line every 500 ms)',
@@ -216,11 +228,15 @@ export async function hostileInput(scale: Scale): Promise<ProbeResult> {
     }
   }, 100);
   let idleOpened = 0;
+  let idleReleased = 0;
+  let answeredWithIdleOpen = false;
   let healthy = false;
   try {
-    // Many idle connections held open the whole time: the emulator must still answer the rest.
+    // Many idle connections held open: the emulator must still answer the rest, and let them go.
     const idle = await openIdle(daemon.url, full ? 400 : 50);
-    idleOpened = idle.length;
+    idleOpened = idle.filter((connection) => connection.socket.readyState === 'open').length;
+    const meanwhile = await fetch(`${daemon.url}/.well-known/health`);
+    answeredWithIdleOpen = meanwhile.status === 200;
     await pool(cases, 8, async (hostile) => {
       let answer: Answer;
       try {
@@ -242,7 +258,11 @@ export async function hostileInput(scale: Scale): Promise<ProbeResult> {
     healthy = health.status === 200 && (await health.text()).startsWith('ok');
     const listed = await fetch(`${daemon.url}/backups`);
     healthy &&= listed.status === 200;
-    for (const connection of idle) connection.destroy();
+    // each idle connection is a request head that never comes: answered 408 and closed
+    const deadline = Date.now() + 20_000;
+    while (idle.some((connection) => !connection.closed()) && Date.now() < deadline) await sleep(100);
+    idleReleased = idle.filter((connection) => connection.closed() && /^HTTP\/1\.1 408 /.test(connection.received())).length;
+    for (const connection of idle) connection.socket.destroy();
   } finally {
     clearInterval(sampler);
   }
@@ -260,22 +280,31 @@ export async function hostileInput(scale: Scale): Promise<ProbeResult> {
       atMost('wrong answers (not 4xx, no message, no answer)', wrong, 0),
       atMost('files touched outside the data dir', touched, 0),
       atLeast('healthy after (health and list answer 200)', healthy ? 1 : 0, 1),
+      atLeast('idle connections held open at once', idleOpened, full ? 400 : 50),
+      atLeast('health answered while they were open', answeredWithIdleOpen ? 1 : 0, 1),
+      atLeast('idle connections answered 408 and closed', idleReleased, idleOpened),
       atMost('memory growth at peak, MiB', growthMiB, 64),
     ],
-    { 'idle connections held open': idleOpened, 'RSS before, MiB': Math.round(rssBefore / 1024), 'RSS peak, MiB': Math.round(rssPeak / 1024), 'RSS after, MiB': Math.round(rssAfter / 1024) },
+    { 'RSS before, MiB': Math.round(rssBefore / 1024), 'RSS peak, MiB': Math.round(rssPeak / 1024), 'RSS after, MiB': Math.round(rssAfter / 1024) },
   );
 }
 
-/** `count` TCP connections that connect and send nothing. */
-async function openIdle(url: string, count: number): Promise<net.Socket[]> {
+/** `count` TCP connections that connect and send nothing, each recording what it receives. */
+async function openIdle(url: string, count: number) {
   const { hostname, port } = new URL(url);
   return Promise.all(
     Array.from(
       { length: count },
       () =>
-        new Promise<net.Socket>((resolve) => {
-          const connection = net.connect(Number(port), hostname, () => resolve(connection));
-          connection.on('error', () => resolve(connection));
+        new Promise<{ socket: net.Socket; received: () => string; closed: () => boolean }>((resolve) => {
+          let text = '';
+          let closed = false;
+          const socket = net.connect(Number(port), hostname);
+          const handle = { socket, received: () => text, closed: () => closed };
+          socket.on('connect', () => resolve(handle));
+          socket.on('data', (chunk) => (text += chunk.toString()));
+          socket.on('close', () => (closed = true));
+          socket.on('error', () => resolve(handle));
         }),
     ),
   );
