@@ -180,7 +180,7 @@ export function hostileCases(scale: Scale): HostileCase[] {
     raw('absolute-form target to a foreign host', 'GET http://evil.example/backups HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
     raw('negative Content-Length', 'POST /backup HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: -1\r\n\r\n');
     raw('header without a colon', 'GET /backups HTTP/1.1\r\nHost: 127.0.0.1\r\nNoColonHere\r\n\r\n');
-    raw('admin state with a wrong type', 'PUT /__emulator/state HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 28\r\nConnection: close\r\n\r\n{"rateBytesPerSecond":"fast"}');
+    raw('admin state with a wrong type', 'PUT /__emulator/state HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 29\r\nConnection: close\r\n\r\n{"rateBytesPerSecond":"fast"}');
     raw('admin fault with an unknown field', 'POST /__emulator/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 47\r\nConnection: close\r\n\r\n{"operation":"backups_snapshot","explode":true}');
   }
   cases.push({ name: 'oversized headers', send: (url) => rawExchange(url, (s) => void s.write(`GET /backups HTTP/1.1\r\nHost: 127.0.0.1\r\n${'X-Big: y\r\n'.repeat(3_000)}\r\n`)) });
