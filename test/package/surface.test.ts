@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as library from '../../src/index.js';
-import { CancelTimeoutError, OperationFailedError, OperationLostError, isPiecesBackupError } from '../../src/index.js';
+import { CancelTimeoutError, OperationFailedError, OperationLostError, OutcomeUnknownError, isPiecesBackupError } from '../../src/index.js';
 
 // The public surface, listed: a name added or removed here is a decision, not an accident.
 const VALUES = [
@@ -22,6 +22,7 @@ const VALUES = [
   'NotFoundError',
   'OperationFailedError',
   'OperationLostError',
+  'OutcomeUnknownError',
   'PiecesBackupError',
   'ProtocolError',
   'ServerError',
@@ -37,6 +38,7 @@ const VALUES = [
   'isNotFoundError',
   'isOperationFailedError',
   'isOperationLostError',
+  'isOutcomeUnknownError',
   'isPiecesBackupError',
   'isProtocolError',
   'isServerError',
@@ -73,8 +75,9 @@ describe('the public surface of pieces-backup', () => {
       new CancelTimeoutError({ backupId: 'b', deadline: 0 }),
       new OperationLostError({ kind: 'creation', backupId: null }),
       new OperationFailedError({ kind: 'restoration', backupId: 'b', status: 'FAILED' }),
+      new OutcomeUnknownError({ kind: 'restoration', backupId: 'b', reason: 'same status as before' }),
     ];
-    expect(errors.map(isPiecesBackupError)).toEqual([true, true, true]);
-    expect(errors.map((error) => error.name)).toEqual(['CancelTimeoutError', 'OperationLostError', 'OperationFailedError']);
+    expect(errors.map(isPiecesBackupError)).toEqual([true, true, true, true]);
+    expect(errors.map((error) => error.name)).toEqual(['CancelTimeoutError', 'OperationLostError', 'OperationFailedError', 'OutcomeUnknownError']);
   });
 });
