@@ -13,7 +13,7 @@ import { useBackupCore, useBackups, useLifecycle, useOperations } from 'pieces-b
 type Kind = 'backup' | 'restore';
 type Snapshot = BackupSnapshot | RestoreSnapshot;
 
-const ACTIVE = ['starting', 'running', 'cancelling'];
+const ACTIVE = ['starting', 'running', 'cancelling', 'checking'];
 const NOUN = { backup: 'Backup', restore: 'Restore' } as const;
 
 function formatEta(ms: number | null): string {
@@ -36,6 +36,7 @@ function statusText(kind: Kind, { value, context }: Snapshot): string {
     case 'starting': return `${noun} starting…`;
     case 'running': return `${noun} running${context.attached ? ' (started elsewhere)' : ''}`;
     case 'cancelling': return `Cancelling the ${kind}…`;
+    case 'checking': return `Asking Pieces OS whether the ${kind} ran…`;
     case 'done': return context.tooLateToCancel ? `${noun} finished before the cancel reached it.` : `${noun} complete.`;
     case 'cancelled': return `${noun} cancelled.`;
     default: return context.error?.outcomeUnknown ? `${noun}: the outcome is unknown.` : `${noun} failed.`;

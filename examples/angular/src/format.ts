@@ -5,7 +5,7 @@ import type { BackupSnapshot, RestoreSnapshot } from 'pieces-backup';
 export type Kind = 'backup' | 'restore';
 export type Snapshot = BackupSnapshot | RestoreSnapshot;
 
-export const ACTIVE = ['starting', 'running', 'cancelling'];
+export const ACTIVE = ['starting', 'running', 'cancelling', 'checking'];
 export const NOUN = { backup: 'Backup', restore: 'Restore' } as const;
 
 export function formatEta(ms: number | null): string {
@@ -28,6 +28,7 @@ export function statusText(kind: Kind, { value, context }: Snapshot): string {
     case 'starting': return `${noun} starting…`;
     case 'running': return `${noun} running${context.attached ? ' (started elsewhere)' : ''}`;
     case 'cancelling': return `Cancelling the ${kind}…`;
+    case 'checking': return `Asking Pieces OS whether the ${kind} ran…`;
     case 'done': return context.tooLateToCancel ? `${noun} finished before the cancel reached it.` : `${noun} complete.`;
     case 'cancelled': return `${noun} cancelled.`;
     default: return context.error?.outcomeUnknown ? `${noun}: the outcome is unknown.` : `${noun} failed.`;
