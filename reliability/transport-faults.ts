@@ -1,4 +1,4 @@
-import { TRANSPORTS, fullMatrix, runSweep, type SweepCase } from '../test/faults/sweep.js';
+import { HANG_BOUND_MS, TRANSPORTS, fullMatrix, runSweep, type SweepCase } from '../test/faults/sweep.js';
 import { atLeast, atMost, ProbeReport, type ProbeResult, type Scale } from './probe.js';
 
 // Transport faults through the emulator's fault injection, on the #6 sweep's harness: real
@@ -40,6 +40,12 @@ export async function transportFaults(scale: Scale): Promise<ProbeResult> {
       atMost('actor errors', tally.actorErrors, 0),
       atMost('unhandled rejections', tally.unhandledRejections, 0),
     ],
-    { 'fault kinds': kinds, ok: tally.ok, 'outcome unknown (stated)': tally.unknown },
+    {
+      'fault kinds': kinds,
+      ok: tally.ok,
+      'outcome unknown (stated)': tally.unknown,
+      'slowest lifecycle to settle, ms': Math.max(0, ...sweep.results.map((result) => result.elapsedMs)),
+      'settle bound, ms': HANG_BOUND_MS,
+    },
   );
 }
