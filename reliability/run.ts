@@ -74,9 +74,9 @@ export function summaryTable(results: readonly ProbeResult[]): string {
   return table(['probe', 'figure', 'value', 'goal', ''], rows);
 }
 
-function gitCommit(): string {
+function git(...args: string[]): string {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: import.meta.dirname, encoding: 'utf8' }).trim();
+    return execFileSync('git', args, { cwd: import.meta.dirname, encoding: 'utf8' }).trim();
   } catch {
     return 'unknown';
   }
@@ -129,7 +129,9 @@ async function main(): Promise<number> {
       loadAverageAtStart: os.loadavg().map((value) => Math.round(value * 100) / 100),
     },
     node: process.version,
-    commit: gitCommit(),
+    commit: git('rev-parse', 'HEAD'),
+    // files changed but not committed when the run started (what ran is the working tree)
+    uncommittedFiles: git('status', '--porcelain', '--untracked-files=no').split('\n').filter(Boolean).length,
     probes: results,
   };
   if (out) {
