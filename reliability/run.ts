@@ -85,6 +85,8 @@ function git(...args: string[]): string {
 async function main(): Promise<number> {
   const { scale, only, out } = parseArgs(process.argv.slice(2));
   const started = new Date();
+  const commit = git('rev-parse', 'HEAD');
+  const uncommittedFiles = git('status', '--porcelain', '--untracked-files=no').split('\n').filter(Boolean).length;
   const t0 = performance.now();
   // rejections outside any probe's own count
   const stray: unknown[] = [];
@@ -129,9 +131,9 @@ async function main(): Promise<number> {
       loadAverageAtStart: os.loadavg().map((value) => Math.round(value * 100) / 100),
     },
     node: process.version,
-    commit: git('rev-parse', 'HEAD'),
+    commit,
     // files changed but not committed when the run started (what ran is the working tree)
-    uncommittedFiles: git('status', '--porcelain', '--untracked-files=no').split('\n').filter(Boolean).length,
+    uncommittedFiles,
     probes: results,
   };
   if (out) {
