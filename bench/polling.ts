@@ -167,7 +167,7 @@ export async function polling(profile: Profile): Promise<Record<string, Figure>>
       {
         why: latencyWhy,
         details: {
-          medianMs: median(attachedLatencies),
+          medianMs: round(median(attachedLatencies), 1),
           maxMs: Math.max(...attachedLatencies),
           restoreActorByPollingP95Ms: actorP95,
         },
