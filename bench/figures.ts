@@ -123,7 +123,8 @@ export function machine(): Record<string, unknown> {
 /** A bench script in its own Node process (with tsx, as this one runs), its stdout lines as JSON. */
 export function spawnScript(script: string, args: readonly string[], nodeFlags: readonly string[] = []): ChildProcess {
   return spawn(process.execPath, [...nodeFlags, ...process.execArgv, path.join(benchDir, script), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // stdin a pipe: a child that reads it learns that the bench is gone when it closes
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
 }
 
