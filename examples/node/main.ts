@@ -19,13 +19,12 @@ import {
   type Backup,
   type BackupClient,
   type BackupLifecycle,
-  type BackupSnapshot,
   type OperationProgress,
   type ProgressTransport,
   type RestoreLifecycle,
-  type RestoreSnapshot,
 } from 'pieces-backup';
 import { startEmulator, type Emulator } from 'pieces-backup/emulator';
+import { NOUN, formatBytes, formatEta, type Snapshot } from '../shared/format.js';
 
 const USAGE = `usage: npm start -- [--url URL] [--yes] [--restore BACKUP_ID] [--transport websocket|ndjson|polling]
 
@@ -34,28 +33,14 @@ const USAGE = `usage: npm start -- [--url URL] [--yes] [--restore BACKUP_ID] [--
   --restore ID       restore this backup instead of creating one first
   --transport T      how progress is followed: websocket (default), ndjson or polling`;
 
-type Snapshot = BackupSnapshot | RestoreSnapshot;
 type AnyLifecycle = BackupLifecycle | RestoreLifecycle;
 
 const ACTIVE = ['starting', 'running', 'cancelling'];
 const FINISHED = ['done', 'cancelled', 'failed'];
-const NOUN = { backup: 'Backup', restore: 'Restore' } as const;
 const tty = Boolean(process.stdout.isTTY);
 
 /** The lifecycle running now: what Ctrl+C cancels. */
 let running: AnyLifecycle | null = null;
-
-function formatEta(ms: number | null): string {
-  if (ms === null) return '';
-  const seconds = Math.max(1, Math.round(ms / 1000));
-  return seconds < 60 ? `about ${seconds} s left` : `about ${Math.floor(seconds / 60)} min ${seconds % 60} s left`;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-}
 
 function progressLine(label: string, { value, context }: Snapshot): string {
   const width = 24;

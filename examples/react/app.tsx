@@ -1,47 +1,8 @@
 import { useEffect, useState } from 'react';
-import {
-  isAuthenticationRequiredError,
-  isNetworkError,
-  isUpdateRequiredError,
-  type Backup,
-  type BackupSnapshot,
-  type PiecesBackupError,
-  type RestoreSnapshot,
-} from 'pieces-backup';
+import type { Backup } from 'pieces-backup';
 import { useBackupCore, useBackups, useLifecycle, useOperations } from 'pieces-backup/react';
-
-type Kind = 'backup' | 'restore';
-type Snapshot = BackupSnapshot | RestoreSnapshot;
-
-const ACTIVE = ['starting', 'running', 'cancelling', 'checking'];
-const NOUN = { backup: 'Backup', restore: 'Restore' } as const;
-
-function formatEta(ms: number | null): string {
-  if (ms === null) return '';
-  const seconds = Math.max(1, Math.round(ms / 1000));
-  return seconds < 60 ? `about ${seconds} s left` : `about ${Math.floor(seconds / 60)} min ${seconds % 60} s left`;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-}
-
-function statusText(kind: Kind, { value, context }: Snapshot): string {
-  const noun = NOUN[kind];
-  switch (value) {
-    case 'idle': return kind === 'backup' ? 'No backup running.' : 'No restore running.';
-    case 'confirming': return `Restore the backup of ${context.backup?.created.readable ?? context.backupId}?`;
-    case 'starting': return `${noun} starting…`;
-    case 'running': return `${noun} running${context.attached ? ' (started elsewhere)' : ''}`;
-    case 'cancelling': return `Cancelling the ${kind}…`;
-    case 'checking': return `Asking Pieces OS whether the ${kind} ran…`;
-    case 'done': return context.tooLateToCancel ? `${noun} finished before the cancel reached it.` : `${noun} complete.`;
-    case 'cancelled': return `${noun} cancelled.`;
-    default: return context.error?.outcomeUnknown ? `${noun}: the outcome is unknown.` : `${noun} failed.`;
-  }
-}
+import { watchAssetCount } from '../shared/asset-count.js';
+import { ACTIVE, NOUN, formatBytes, formatEta, listAction, mine, statusText, type Kind, type Snapshot } from '../shared/format.js';
 
 /** What to tell the user when a lifecycle failed or is reconnecting; null when all is well. */
 function Notice({ snapshot }: { snapshot: Snapshot }) {
@@ -112,14 +73,6 @@ function LifecycleCard({ kind }: { kind: Kind }) {
   );
 }
 
-/** The list's error as something to do: a 511 or 505 from Pieces OS, or no answer at all. */
-function listAction(error: PiecesBackupError): string {
-  if (isAuthenticationRequiredError(error)) return 'Sign in to Pieces OS and connect it to the cloud to see your backups.';
-  if (isUpdateRequiredError(error)) return 'Update Pieces OS to see your backups.';
-  if (isNetworkError(error)) return 'Pieces OS is not answering: is it running?';
-  return 'The backups could not be listed.';
-}
-
 function BackupsList() {
   const core = useBackupCore();
   const { backups, status, error } = useBackups();
@@ -180,30 +133,10 @@ function Operations() {
   );
 }
 
-/** The id of the operation this page's lifecycle started itself, if any. */
-const mine = (snapshot: Snapshot) => (snapshot.context.attached ? null : snapshot.context.backupId);
-
-/** The local database's asset count: an emulator-only admin route; hidden on a real Pieces OS. */
+/** The local database's asset count (examples/shared/asset-count.ts), stopped with the effect. */
 function useAssetCount(daemonUrl: string): number | null {
   const [count, setCount] = useState<number | null>(null);
-  useEffect(() => {
-    let stopped = false;
-    const load = async () => {
-      try {
-        const response = await fetch(`${daemonUrl}/__emulator/assets`);
-        const body = response.ok ? ((await response.json()) as { iterable: unknown[] }) : null;
-        if (!stopped) setCount(body ? body.iterable.length : null);
-      } catch {
-        if (!stopped) setCount(null);
-      }
-    };
-    void load();
-    const timer = setInterval(load, 1000);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
-  }, [daemonUrl]);
+  useEffect(() => watchAssetCount(daemonUrl, setCount), [daemonUrl]);
   return count;
 }
 

@@ -1,14 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard } from '../../src/cli/dashboard.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/browser');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// 512 KB of sample data at this rate: a few seconds an operation, long enough to watch
-const SLOW = 100_000;
+import { dashboard as dom, launchChromium, openPage, resetEmulator, scenarios, SLOW } from './support.js';
 
 let emulator: Emulator;
 let dashboard: Dashboard;
@@ -16,13 +10,9 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
   emulator = await startEmulator({ port: 0, rateBytesPerSecond: SLOW, cancelDelayMs: 50 });
   dashboard = await startDashboard({ daemonUrl: emulator.url });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -33,26 +23,16 @@ afterAll(async () => {
 
 afterEach(async () => {
   await page?.close();
-  emulator.admin.clearFaults();
-  emulator.admin.setState({ signedIn: true, osUpToDate: true, rateBytesPerSecond: SLOW });
+  resetEmulator(emulator);
 });
 
 async function open(pathname = '/'): Promise<Page> {
-  page = await browser.newPage({ viewport: { width: 960, height: 720 } });
-  page.on('pageerror', (error) => console.error('page error:', error));
-  await page.goto(new URL(pathname, dashboard.url).href);
+  page = await openPage(browser, new URL(pathname, dashboard.url).href, 'the dashboard');
   return page;
 }
 
-const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-const card = (kind: 'backup' | 'restore') => page.locator(`[data-lifecycle="${kind}"]`);
-const progressOf = (kind: 'backup' | 'restore') => card(kind).locator('progress').evaluate((bar) => (bar as HTMLProgressElement).value);
-const assetCount = async () => Number(await page.getByTestId('asset-count').textContent());
-
-async function waitForProgress(kind: 'backup' | 'restore', above: number): Promise<number> {
-  await expect.poll(() => progressOf(kind), { timeout: 20_000 }).toBeGreaterThan(above);
-  return progressOf(kind);
-}
+const { shot, card, statusOf, waitForProgress } = dom(() => page);
+const { restoreBringsTheAssetsBack, backupFailsWith, listSays } = scenarios(() => page, () => emulator);
 
 describe('the React dashboard, against the emulator', () => {
   it('shows a backup\'s bar moving and cancels it', async () => {
@@ -66,7 +46,7 @@ describe('the React dashboard, against the emulator', () => {
     await expect.poll(() => card('backup').locator('.eta').textContent()).toMatch(/about \d+ s left/);
     await shot('1-backup-running');
     await card('backup').getByRole('button', { name: 'Cancel' }).click();
-    await expect.poll(() => card('backup').getByRole('status').textContent(), { timeout: 20_000 }).toBe('Backup cancelled.');
+    await expect.poll(() => statusOf('backup'), { timeout: 20_000 }).toBe('Backup cancelled.');
     await shot('2-backup-cancelled');
     expect(emulator.admin.journal().at(-1)).toMatchObject({ kind: 'creation' });
   });
@@ -75,27 +55,14 @@ describe('the React dashboard, against the emulator', () => {
     await open();
     await expect.poll(() => page.getByText('No backups yet.').count()).toBe(1);
     await page.getByRole('button', { name: 'Create backup' }).click();
-    await expect.poll(() => card('backup').getByRole('status').textContent(), { timeout: 30_000 }).toBe('Backup complete.');
+    await expect.poll(() => statusOf('backup'), { timeout: 30_000 }).toBe('Backup complete.');
     await expect.poll(() => page.locator('table.backups tbody tr').count()).toBe(1);
     await shot('3-backup-done');
   });
 
   it('restores after a confirmation, and the local asset count comes back', async () => {
     await open();
-    const before = emulator.admin.listAssets().length;
-    await expect.poll(assetCount).toBe(before);
-    emulator.admin.deleteAsset(emulator.admin.listAssets()[0]!.id);
-    emulator.admin.deleteAsset(emulator.admin.listAssets()[0]!.id);
-    await expect.poll(assetCount).toBe(before - 2);
-    await page.locator('table.backups tbody tr').first().getByRole('button', { name: 'Restore' }).click();
-    await expect(page.getByRole('alertdialog').isVisible()).resolves.toBe(true);
-    await shot('4-restore-confirm');
-    await page.getByRole('alertdialog').getByRole('button', { name: 'Restore' }).click();
-    await waitForProgress('restore', 5);
-    await shot('5-restore-running');
-    await expect.poll(() => card('restore').getByRole('status').textContent(), { timeout: 30_000 }).toBe('Restore complete.');
-    await expect.poll(assetCount).toBe(before);
-    await shot('6-restore-done');
+    await restoreBringsTheAssetsBack();
   });
 
   it('keeps following a restore across a reload', async () => {
@@ -106,12 +73,12 @@ describe('the React dashboard, against the emulator', () => {
     const before = await waitForProgress('restore', 10);
     await page.reload();
     // the fresh page knows nothing: discovery finds the restoration and the card follows it
-    await expect.poll(() => card('restore').getByRole('status').textContent(), { timeout: 10_000 }).toBe('Restore running (started elsewhere)');
+    await expect.poll(() => statusOf('restore'), { timeout: 10_000 }).toBe('Restore running (started elsewhere)');
     await waitForProgress('restore', before);
     // this page did not start it: listed as started elsewhere
     await expect.poll(() => page.locator('.operations li').count()).toBe(1);
     await shot('7-restore-after-reload');
-    await expect.poll(() => card('restore').getByRole('status').textContent(), { timeout: 30_000 }).toBe('Restore complete.');
+    await expect.poll(() => statusOf('restore'), { timeout: 30_000 }).toBe('Restore complete.');
   });
 
   it('says what to do when Pieces OS is signed out (511)', async () => {
@@ -123,24 +90,18 @@ describe('the React dashboard, against the emulator', () => {
       body: JSON.stringify({ signedIn: false }),
     });
     expect(response.ok).toBe(true);
-    await page.getByRole('button', { name: 'Create backup' }).click();
-    const alert = card('backup').getByRole('alert');
-    await expect.poll(() => alert.textContent(), { timeout: 20_000 }).toContain('Sign in to Pieces OS');
-    expect(await alert.textContent()).toContain('511');
+    await backupFailsWith('Sign in to Pieces OS', 511);
     await expect.poll(() => card('backup').getByRole('button', { name: 'Retry' }).count()).toBe(1);
     await shot('8-signed-out');
     // the list, loaded again, says the same
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    await expect.poll(() => page.locator('.card').last().getByRole('alert').textContent()).toContain('Sign in to Pieces OS');
+    await listSays('Sign in to Pieces OS');
     await shot('9-signed-out-list');
   });
 
   it('says to update Pieces OS when it is too old (505)', async () => {
     await open();
     emulator.admin.setState({ osUpToDate: false });
-    await page.getByRole('button', { name: 'Create backup' }).click();
-    await expect.poll(() => card('backup').getByRole('alert').textContent(), { timeout: 20_000 }).toContain('Update Pieces OS');
-    expect(await card('backup').getByRole('alert').textContent()).toContain('505');
+    await backupFailsWith('Update Pieces OS', 505);
     await shot('10-outdated');
   });
 
@@ -151,7 +112,7 @@ describe('the React dashboard, against the emulator', () => {
     const note = card('backup').locator('.notice-info');
     await expect.poll(() => note.textContent(), { timeout: 10_000 }).toMatch(/^Reconnecting to Pieces OS… \(attempt \d+\)$/);
     await shot('11-reconnecting');
-    await expect.poll(() => card('backup').getByRole('status').textContent(), { timeout: 30_000 }).toBe('Backup complete.');
+    await expect.poll(() => statusOf('backup'), { timeout: 30_000 }).toBe('Backup complete.');
     expect(await note.count()).toBe(0);
   });
 
@@ -162,11 +123,11 @@ describe('the React dashboard, against the emulator', () => {
     // the default outage bound is 15 s of unanswered status reads
     const alert = card('backup').getByRole('alert');
     await expect.poll(() => alert.textContent(), { timeout: 30_000 }).toContain('may have finished');
-    expect(await card('backup').getByRole('status').textContent()).toBe('Backup: the outcome is unknown.');
+    expect(await statusOf('backup')).toBe('Backup: the outcome is unknown.');
     await shot('12-outcome-unknown');
     emulator.admin.clearFaults();
     await card('backup').getByRole('button', { name: 'Retry' }).click();
-    await expect.poll(() => card('backup').getByRole('status').textContent(), { timeout: 30_000 }).toBe('Backup complete.');
+    await expect.poll(() => statusOf('backup'), { timeout: 30_000 }).toBe('Backup complete.');
   });
 });
 

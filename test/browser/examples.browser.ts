@@ -1,21 +1,17 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBackupClient } from '../../src/api/index.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { dashboard, launchChromium, openPage, resetEmulator, ROOT, scenarios, SLOW, spawnNode } from './support.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const EXAMPLES_DIR = path.join(ROOT, 'examples');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts/browser');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// 512 KB of sample data at this rate: a few seconds an operation, long enough to watch
-const SLOW = 100_000;
 // a cold `vite build` of the Angular example takes a while on a busy machine
 const BUILD_TIMEOUT = 300_000;
 
@@ -39,11 +35,7 @@ export const BROWSER_EXAMPLES: readonly string[] = fs
 let browser: Browser;
 
 beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -132,28 +124,16 @@ describe.each(BROWSER_EXAMPLES)('examples/%s in Chromium, against the emulator',
 
   afterEach(async () => {
     await page?.close();
-    emulator?.admin.clearFaults();
-    emulator?.admin.setState({ signedIn: true, osUpToDate: true, rateBytesPerSecond: SLOW });
+    resetEmulator(emulator);
   });
 
   async function open(query = ''): Promise<Page> {
-    page = await browser.newPage({ viewport: { width: 960, height: 720 } });
-    page.on('pageerror', (error) => console.error(`examples/${name} page error:`, error));
-    await page.goto(`${site.url}?daemon=${encodeURIComponent(emulator.url)}${query}`);
+    page = await openPage(browser, `${site.url}?daemon=${encodeURIComponent(emulator.url)}${query}`, `examples/${name}`);
     return page;
   }
 
-  const shot = (step: string) => page.screenshot({ path: path.join(ARTIFACTS, `examples-${name}-${step}.png`), fullPage: true });
-  const card = (kind: 'backup' | 'restore') => page.locator(`[data-lifecycle="${kind}"]`);
-  const statusOf = (kind: 'backup' | 'restore') => card(kind).getByRole('status').first().textContent();
-  const progressOf = (kind: 'backup' | 'restore') => card(kind).locator('progress').evaluate((bar) => (bar as HTMLProgressElement).value);
-  const rows = () => page.locator('table.backups tbody tr');
-  const assetCount = async () => Number(await page.getByTestId('asset-count').textContent());
-
-  async function waitForProgress(kind: 'backup' | 'restore', above: number): Promise<number> {
-    await expect.poll(() => progressOf(kind), { timeout: 20_000 }).toBeGreaterThan(above);
-    return progressOf(kind);
-  }
+  const { shot, card, statusOf, rows, waitForProgress } = dashboard(() => page, `examples-${name}-`);
+  const { restoreBringsTheAssetsBack, backupFailsWith, listSays } = scenarios(() => page, () => emulator, `examples-${name}-`);
 
   it('shows the daemon and an empty backups list, then a backup\'s bar moving, and Cancel ends it cancelled', async () => {
     await open();
@@ -186,22 +166,7 @@ describe.each(BROWSER_EXAMPLES)('examples/%s in Chromium, against the emulator',
 
   it('restores after a confirmation, and the local asset count comes back', async () => {
     await open();
-    const before = emulator.admin.listAssets().length;
-    await expect.poll(assetCount).toBe(before);
-    emulator.admin.deleteAsset(emulator.admin.listAssets()[0]!.id);
-    emulator.admin.deleteAsset(emulator.admin.listAssets()[0]!.id);
-    await expect.poll(assetCount).toBe(before - 2);
-    await expect.poll(() => rows().count()).toBeGreaterThan(0);
-    await rows().first().getByRole('button', { name: 'Restore' }).click();
-    await expect.poll(() => page.getByRole('alertdialog').count()).toBe(1);
-    expect(await statusOf('restore')).toMatch(/^Restore the backup of .+\?$/);
-    await shot('4-restore-confirm');
-    await page.getByRole('alertdialog').getByRole('button', { name: 'Restore' }).click();
-    await waitForProgress('restore', 5);
-    await shot('5-restore-running');
-    await expect.poll(() => statusOf('restore'), { timeout: 30_000 }).toBe('Restore complete.');
-    await expect.poll(assetCount).toBe(before);
-    await shot('6-restore-done');
+    await restoreBringsTheAssetsBack();
   });
 
   it('follows a backup started elsewhere and lists it as such', async () => {
@@ -221,23 +186,17 @@ describe.each(BROWSER_EXAMPLES)('examples/%s in Chromium, against the emulator',
     await open();
     await expect.poll(() => rows().count()).toBeGreaterThan(0);
     emulator.admin.setState({ signedIn: false });
-    await page.getByRole('button', { name: 'Create backup' }).click();
-    const alert = card('backup').getByRole('alert');
-    await expect.poll(() => alert.textContent(), { timeout: 20_000 }).toContain('Sign in to Pieces OS');
-    expect(await alert.textContent()).toContain('511');
+    await backupFailsWith('Sign in to Pieces OS', 511);
     await expect.poll(() => card('backup').getByRole('button', { name: 'Retry' }).count()).toBe(1);
     // the list, loaded again, says the same
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    await expect.poll(() => page.locator('.card').last().getByRole('alert').textContent()).toContain('Sign in to Pieces OS');
+    await listSays('Sign in to Pieces OS');
     await shot('8-signed-out');
   });
 
   it('says to update Pieces OS when it is too old (505)', async () => {
     await open();
     emulator.admin.setState({ osUpToDate: false });
-    await page.getByRole('button', { name: 'Create backup' }).click();
-    await expect.poll(() => card('backup').getByRole('alert').textContent(), { timeout: 20_000 }).toContain('Update Pieces OS');
-    expect(await card('backup').getByRole('alert').textContent()).toContain('505');
+    await backupFailsWith('Update Pieces OS', 505);
     await shot('9-outdated');
   });
 });
@@ -248,31 +207,26 @@ describe('examples/shared/start.mjs (an example\'s npm start)', () => {
     if (!fs.existsSync(path.join(directory, 'node_modules'))) {
       throw new Error('examples/vue is not installed (no node_modules): run `npm run examples:install` at the repository root');
     }
-    const child = spawn(process.execPath, ['../shared/start.mjs'], { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { child, stdout, stderr, exited } = spawnNode(['../shared/start.mjs'], directory);
     try {
-      await expect.poll(() => stdout, { timeout: 30_000 }).toMatch(/^open /m);
-      const daemonUrl = /^emulator \(sample data\) at (http:\/\/127\.0\.0\.1:\d+)$/m.exec(stdout)?.[1];
-      const pageUrl = /^open (http:\/\/127\.0\.0\.1:\d+\/) /m.exec(stdout)?.[1];
+      await expect.poll(stdout, { timeout: 30_000 }).toMatch(/^open /m);
+      const daemonUrl = /^emulator \(sample data\) at (http:\/\/127\.0\.0\.1:\d+)$/m.exec(stdout())?.[1];
+      const pageUrl = /^open (http:\/\/127\.0\.0\.1:\d+\/) /m.exec(stdout())?.[1];
       expect(daemonUrl).toBeDefined();
       expect(pageUrl).toBeDefined();
-      expect(stdout.match(/https?:\/\//g)).toHaveLength(2);
+      expect(stdout().match(/https?:\/\//g)).toHaveLength(2);
 
       const html = await (await fetch(pageUrl!)).text();
       expect(html).toContain(`globalThis.PIECES_DAEMON_URL = ${JSON.stringify(daemonUrl)}`);
       expect((await fetch(`${daemonUrl}/backups`)).status).toBe(200);
       // the page itself, with no ?daemon=: it talks to the injected emulator, sample data and all
-      const page = await browser.newPage();
+      const page = await openPage(browser, pageUrl!, 'examples/vue (npm start)');
+      const { shot, assetCount } = dashboard(() => page, 'examples-');
       try {
-        await page.goto(pageUrl!);
         await expect.poll(() => page.locator('.page-header').textContent(), { timeout: 30_000 }).toContain(daemonUrl);
-        await expect.poll(async () => Number(await page.getByTestId('asset-count').textContent()), { timeout: 10_000 }).toBeGreaterThan(0);
+        await expect.poll(assetCount, { timeout: 10_000 }).toBeGreaterThan(0);
         await expect.poll(() => page.getByText('No backups yet.').count()).toBe(1);
-        await page.screenshot({ path: path.join(ARTIFACTS, 'examples-start-vue.png'), fullPage: true });
+        await shot('start-vue');
       } finally {
         await page.close();
       }
@@ -280,6 +234,6 @@ describe('examples/shared/start.mjs (an example\'s npm start)', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-    expect(stderr).toBe('');
+    expect(stderr()).toBe('');
   });
 });

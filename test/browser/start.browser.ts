@@ -1,19 +1,11 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { expect, it } from 'vitest';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
+import { ROOT, spawnNode } from './support.js';
 
 it('npm start (demo) prints the emulator line and one dashboard URL that serves both pages, and stops on SIGTERM', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'demo'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const { child, stdout, stderr, exited } = spawnNode(['--import', 'tsx', 'src/cli/main.ts', 'demo'], ROOT);
   try {
-    await expect.poll(() => stdout, { timeout: 25_000 }).toMatch(/^dashboard: open /m);
-    const [first, second] = stdout.split('\n');
+    await expect.poll(stdout, { timeout: 25_000 }).toMatch(/^dashboard: open /m);
+    const [first, second] = stdout().split('\n');
     const emulatorUrl = /^emulator listening on (http:\/\/127\.0\.0\.1:\d+) /.exec(first!)?.[1];
     const dashboardUrl = /^dashboard: open (http:\/\/127\.0\.0\.1:\d+\/) /.exec(second!)?.[1];
     expect(emulatorUrl).toBeDefined();
@@ -31,5 +23,5 @@ it('npm start (demo) prints the emulator line and one dashboard URL that serves 
     child.kill('SIGTERM');
   }
   expect(await exited).toBe(0);
-  expect(stderr).toBe('');
+  expect(stderr()).toBe('');
 });

@@ -1,6 +1,6 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
 import { injectLifecycle } from 'pieces-backup/angular';
-import { injectAssetCount } from './asset-count';
+import { watchAssetCount } from '../../shared/asset-count';
 import { BackupsListComponent } from './backups-list.component';
 import { DAEMON_URL } from './daemon-url';
 import { LifecycleCardComponent } from './lifecycle-card.component';
@@ -34,7 +34,12 @@ import { OperationsComponent } from './operations.component';
 })
 export class AppComponent {
   protected readonly daemonUrl = inject(DAEMON_URL);
-  protected readonly assets = injectAssetCount();
+  // the emulator's local asset count (null, and hidden, on a real Pieces OS), read every second
+  protected readonly assets = signal<number | null>(null);
   protected readonly backup = injectLifecycle('backup');
   protected readonly restore = injectLifecycle('restore');
+
+  constructor() {
+    inject(DestroyRef).onDestroy(watchAssetCount(this.daemonUrl, (count) => this.assets.set(count)));
+  }
 }

@@ -1,15 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed } from '@angular/core';
-import { isAuthenticationRequiredError, isNetworkError, isUpdateRequiredError, type Backup, type PiecesBackupError } from 'pieces-backup';
+import type { Backup } from 'pieces-backup';
 import { injectBackupCore, injectBackups, injectLifecycle } from 'pieces-backup/angular';
-import { ACTIVE, formatBytes } from './format';
-
-/** The list's error as something to do: a 511 or 505 from Pieces OS, or no answer at all. */
-function listAction(error: PiecesBackupError): string {
-  if (isAuthenticationRequiredError(error)) return 'Sign in to Pieces OS and connect it to the cloud to see your backups.';
-  if (isUpdateRequiredError(error)) return 'Update Pieces OS to see your backups.';
-  if (isNetworkError(error)) return 'Pieces OS is not answering: is it running?';
-  return 'The backups could not be listed.';
-}
+import { ACTIVE, formatBytes, listAction } from '../../shared/format';
 
 /** The backups on the cloud, each with Restore (which asks for a confirmation first). */
 @Component({

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { injectBackupCore } from 'pieces-backup/angular';
-import { ACTIVE, formatEta, NOUN, statusText, type Kind, type Snapshot } from './format';
+import { ACTIVE, formatEta, NOUN, statusText, type Kind, type Snapshot } from '../../shared/format';
 
 /** One lifecycle (backup or restore): status, progress with ETA, the restore confirmation, Cancel/Retry, what to do on failure. */
 @Component({

@@ -1,20 +1,13 @@
 import { provideZonelessChangeDetection } from '@angular/core';
 import { bootstrapApplication } from '@angular/platform-browser';
-import { createBackupClient, type ProgressTransport } from 'pieces-backup';
+import { createBackupClient } from 'pieces-backup';
 import { provideBackupCore } from 'pieces-backup/angular';
+import { pageDaemon } from '../../shared/daemon';
 import { AppComponent } from './app.component';
 import { DAEMON_URL } from './daemon-url';
-import './styles.css';
+import '../../shared/styles.css';
 
-const params = new URLSearchParams(location.search);
-// `?daemon=http://127.0.0.1:39300` wins; `npm start` injects the emulator's URL as PIECES_DAEMON_URL.
-const daemonUrl =
-  params.get('daemon') ??
-  (globalThis as { PIECES_DAEMON_URL?: string }).PIECES_DAEMON_URL ??
-  'http://127.0.0.1:39300';
-
-// `?transport=polling` (or `ndjson`): how progress is followed; WebSocket by default
-const transport = (params.get('transport') ?? 'websocket') as ProgressTransport;
+const { daemonUrl, transport } = pageDaemon();
 
 // zoneless: the adapter's signals are what tells Angular to render
 bootstrapApplication(AppComponent, {

@@ -1,9 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed } from '@angular/core';
 import { injectLifecycle, injectOperations } from 'pieces-backup/angular';
-import type { Snapshot } from './format';
-
-/** The id of the operation this page's lifecycle started itself, if any. */
-const mine = (snapshot: Snapshot) => (snapshot.context.attached ? null : snapshot.context.backupId);
+import { mine } from '../../shared/format';
 
 /** Operations running on the daemon that this page did not start (another tab, the CLI, a reload). */
 @Component({

@@ -1,48 +1,9 @@
 import { createSignal, For, onCleanup, Show, type Accessor } from 'solid-js';
-import {
-  isAuthenticationRequiredError,
-  isNetworkError,
-  isUpdateRequiredError,
-  type BackupSnapshot,
-  type PiecesBackupError,
-  type RestoreSnapshot,
-} from 'pieces-backup';
 import { useBackupCore, useBackups, useLifecycle, useOperations } from 'pieces-backup/solid';
+import { watchAssetCount } from '../../shared/asset-count.js';
+import { ACTIVE, NOUN, formatBytes, formatEta, listAction, mine, statusText, type Kind, type Snapshot } from '../../shared/format.js';
 
 // The same dashboard as examples/react, in Solid: the same DOM, so the same browser test drives both.
-
-type Kind = 'backup' | 'restore';
-type Snapshot = BackupSnapshot | RestoreSnapshot;
-
-const ACTIVE = ['starting', 'running', 'cancelling', 'checking'];
-const NOUN = { backup: 'Backup', restore: 'Restore' } as const;
-
-function formatEta(ms: number | null): string {
-  if (ms === null) return '';
-  const seconds = Math.max(1, Math.round(ms / 1000));
-  return seconds < 60 ? `about ${seconds} s left` : `about ${Math.floor(seconds / 60)} min ${seconds % 60} s left`;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-}
-
-function statusText(kind: Kind, { value, context }: Snapshot): string {
-  const noun = NOUN[kind];
-  switch (value) {
-    case 'idle': return kind === 'backup' ? 'No backup running.' : 'No restore running.';
-    case 'confirming': return `Restore the backup of ${context.backup?.created.readable ?? context.backupId}?`;
-    case 'starting': return `${noun} starting…`;
-    case 'running': return `${noun} running${context.attached ? ' (started elsewhere)' : ''}`;
-    case 'cancelling': return `Cancelling the ${kind}…`;
-    case 'checking': return `Asking Pieces OS whether the ${kind} ran…`;
-    case 'done': return context.tooLateToCancel ? `${noun} finished before the cancel reached it.` : `${noun} complete.`;
-    case 'cancelled': return `${noun} cancelled.`;
-    default: return context.error?.outcomeUnknown ? `${noun}: the outcome is unknown.` : `${noun} failed.`;
-  }
-}
 
 /** What to tell the user when a lifecycle failed or is reconnecting; nothing when all is well. */
 function Notice(props: { snapshot: Snapshot }) {
@@ -127,14 +88,6 @@ function LifecycleCard(props: { kind: Kind }) {
   );
 }
 
-/** The list's error as something to do: a 511 or 505 from Pieces OS, or no answer at all. */
-function listAction(error: PiecesBackupError): string {
-  if (isAuthenticationRequiredError(error)) return 'Sign in to Pieces OS and connect it to the cloud to see your backups.';
-  if (isUpdateRequiredError(error)) return 'Update Pieces OS to see your backups.';
-  if (isNetworkError(error)) return 'Pieces OS is not answering: is it running?';
-  return 'The backups could not be listed.';
-}
-
 function BackupsList() {
   const core = useBackupCore();
   const list = useBackups();
@@ -184,9 +137,6 @@ function BackupsList() {
   );
 }
 
-/** The id of the operation this page's lifecycle started itself, if any. */
-const mine = (snapshot: Snapshot) => (snapshot.context.attached ? null : snapshot.context.backupId);
-
 /** Operations running on the daemon that this page did not start (another tab, the CLI, a reload). */
 function Operations() {
   const operations = useOperations();
@@ -214,25 +164,10 @@ function Operations() {
   );
 }
 
-/** The local database's asset count: an emulator-only admin route; null on a real Pieces OS. */
+/** The local database's asset count (examples/shared/asset-count.ts), stopped with the owner. */
 function createAssetCount(daemonUrl: string): Accessor<number | null> {
   const [count, setCount] = createSignal<number | null>(null);
-  let stopped = false;
-  const load = async () => {
-    try {
-      const response = await fetch(`${daemonUrl}/__emulator/assets`);
-      const body = response.ok ? ((await response.json()) as { iterable: unknown[] }) : null;
-      if (!stopped) setCount(body ? body.iterable.length : null);
-    } catch {
-      if (!stopped) setCount(null);
-    }
-  };
-  void load();
-  const timer = setInterval(load, 1000);
-  onCleanup(() => {
-    stopped = true;
-    clearInterval(timer);
-  });
+  onCleanup(watchAssetCount(daemonUrl, setCount));
   return count;
 }
 

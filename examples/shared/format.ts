@@ -7,12 +7,13 @@ import {
   type RestoreSnapshot,
 } from 'pieces-backup';
 
-// What the templates print: the same words as the React dashboard (examples/react/app.tsx),
-// so one browser test reads every example.
+// What every example prints, framework-free: the same words in every page (react, vue, svelte,
+// solid, angular), so one browser test reads them all; examples/node uses the formatters.
 
 export type Kind = 'backup' | 'restore';
 export type Snapshot = BackupSnapshot | RestoreSnapshot;
 
+/** The states in which a lifecycle is busy: a bar and an ETA show, the start buttons wait. */
 export const ACTIVE: readonly string[] = ['starting', 'running', 'cancelling', 'checking'];
 export const NOUN = { backup: 'Backup', restore: 'Restore' } as const;
 
@@ -28,6 +29,7 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 }
 
+/** A card's status line. */
 export function statusText(kind: Kind, { value, context }: Snapshot): string {
   const noun = NOUN[kind];
   switch (value) {
