@@ -8,10 +8,10 @@ import {
   type MonoTypeOperatorFunction,
   NEVER,
   Observable,
+  type SchedulerAction,
   takeWhile,
   tap,
   throwError,
-  timeout,
   timer,
 } from 'rxjs';
 import { isNetworkError, isProtocolError, isTimeoutError, toBackupError } from '../api/errors/index.js';
@@ -69,14 +69,35 @@ export function typedErrors<T>(): MonoTypeOperatorFunction<T> {
   return catchError((error: unknown) => throwError(() => toBackupError(error)));
 }
 
-/** Errors with `stalled()` when no value arrives for `stallTimeoutMs`; a no-op when disabled. */
+/**
+ * Errors with `stalled()` when no value arrives for `stallTimeoutMs`; a no-op when disabled.
+ * One watchdog re-armed for the time left, not a timer per value (RxJS `timeout({ each })`
+ * clears and sets one per frame, a real cost at thousands of frames a second).
+ */
 export function stallTimeout<T>(policy: ResolvedStream, stalled: () => Error): MonoTypeOperatorFunction<T> {
   if (!Number.isFinite(policy.stallTimeoutMs)) return identity;
-  return timeout({
-    each: policy.stallTimeoutMs,
-    scheduler: policy.scheduler,
-    with: () => throwError(stalled),
-  });
+  const { stallTimeoutMs: limit, scheduler } = policy;
+  return (source) =>
+    new Observable<T>((subscriber) => {
+      let last = scheduler.now();
+      const watchdog = scheduler.schedule(function (this: SchedulerAction<undefined>) {
+        const left = last + limit - scheduler.now();
+        if (left > 0) this.schedule(undefined, left);
+        else subscriber.error(stalled());
+      }, limit);
+      const subscription = source.subscribe({
+        next: (value) => {
+          last = scheduler.now();
+          subscriber.next(value);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        watchdog.unsubscribe();
+        subscription.unsubscribe();
+      };
+    });
 }
 
 /** Emits once after `stallTimeoutMs`; never when stall detection is disabled. */
