@@ -52,9 +52,13 @@ export function progressFromFrame(
 const whole = (percentage: number | null): number | null =>
   percentage === null ? null : Math.floor(percentage);
 
+// INITIALIZED and IN-PROGRESS both read "running": the switch between them at 0 % is no
+// change a UI shows, and passing it cost one machine event and one render per operation.
+const phase = (status: string): string => (status === 'INITIALIZED' ? 'IN-PROGRESS' : status);
+
 /**
- * Drops observations a UI would not show differently: same status and same whole
- * percentage as the one before. A change of operation or of transport (a fallback to
+ * Drops observations a UI would not show differently: same status (INITIALIZED counts as
+ * IN-PROGRESS) and same whole percentage as the one before. A change of operation or of transport (a fallback to
  * polling, a switch back to the socket) always passes, so consumers see it.
  *
  * @example
@@ -65,7 +69,7 @@ const whole = (percentage: number | null): number | null =>
 export function distinctProgress(): MonoTypeOperatorFunction<OperationProgress> {
   return distinctUntilChanged(
     (previous, current) =>
-      previous.status === current.status &&
+      phase(previous.status) === phase(current.status) &&
       whole(previous.percentage) === whole(current.percentage) &&
       previous.transport === current.transport &&
       previous.backupId === current.backupId &&
