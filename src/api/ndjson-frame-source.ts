@@ -73,16 +73,20 @@ async function readFrames<T>(response: Response, url: string, decoder: Decoder<T
       const { done, value } = await reader.read();
       if (done) break;
       buffer += text.decode(value, { stream: true });
+      // a cursor over the chunk, the rest kept once: cutting the buffer at every line copies
+      // it again and again when a chunk holds thousands of frames
+      let start = 0;
       let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline).trim();
-        buffer = buffer.slice(newline + 1);
+      while ((newline = buffer.indexOf('\n', start)) >= 0) {
+        const line = buffer.slice(start, newline).trim();
+        start = newline + 1;
         // Blank lines are keep-alives.
         if (line !== '') sink.next(decodeBody(line, decoder, url, 'frame'));
         // The consumer may close or abort from inside next(): no frame after that.
         if (sink.done) return;
         signal.throwIfAborted();
       }
+      buffer = buffer.slice(start);
     }
     buffer += text.decode();
     if (buffer.trim() !== '') {
