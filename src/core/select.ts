@@ -15,9 +15,12 @@ export type Equality<U> = (previous: U, next: U) => boolean;
  * percentage.subscribe(() => (bar.value = percentage.getSnapshot()));
  * ```
  */
-export function select<T, U>(
+// the whole value, for adapters whose selector is optional
+const identity = <T>(value: T): T => value;
+
+export function select<T, U = T>(
   store: Store<T>,
-  selector: (value: T) => U,
+  selector: (value: T) => U = identity as (value: T) => U,
   isEqual: Equality<U> = Object.is,
 ): Store<U> {
   let last: { source: T; selection: U } | undefined;

@@ -43,8 +43,6 @@ export function injectBackupCore(): BackupCore {
   return core;
 }
 
-const identity = <T>(value: T) => value;
-
 /**
  * `selector(store.getSnapshot())` as a read-only signal that changes only when `isEqual` says
  * so. It follows the store until the current injection context (a component, a service, an
@@ -57,7 +55,7 @@ const identity = <T>(value: T) => value;
  */
 export function injectSelector<T, U = T>(
   store: Store<T>,
-  selector: (value: T) => U = identity as (value: T) => U,
+  selector?: (value: T) => U,
   isEqual: Equality<U> = Object.is,
 ): Signal<U> {
   const selection = select(store, selector, isEqual);

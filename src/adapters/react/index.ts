@@ -44,8 +44,6 @@ export function useBackupCore(): BackupCore {
   return core;
 }
 
-const identity = <T,>(value: T) => value;
-
 /**
  * `selector(store.getSnapshot())`, re-rendering only when `isEqual` says it changed. A
  * selector that builds a fresh object needs an equality such as `shallowEqual`.
@@ -57,7 +55,7 @@ const identity = <T,>(value: T) => value;
  */
 export function useSelector<T, U = T>(
   store: Store<T>,
-  selector: (value: T) => U = identity as (value: T) => U,
+  selector?: (value: T) => U,
   isEqual: Equality<U> = Object.is,
 ): U {
   // note: subscribe to the store itself, not to the selection, which an inline selector

@@ -49,8 +49,6 @@ export function useBackupCore(): BackupCore {
   return core;
 }
 
-const identity = <T>(value: T) => value;
-
 /**
  * `selector(store.getSnapshot())` as a signal that changes only when `isEqual` says so. It
  * follows the store until the current owner (a component, a `createRoot`) is cleaned up.
@@ -62,7 +60,7 @@ const identity = <T>(value: T) => value;
  */
 export function useSelector<T, U = T>(
   store: Store<T>,
-  selector: (value: T) => U = identity as (value: T) => U,
+  selector?: (value: T) => U,
   isEqual: Equality<U> = Object.is,
 ): Accessor<U> {
   const selection = select(store, selector, isEqual);

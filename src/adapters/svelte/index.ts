@@ -41,8 +41,6 @@ export function getBackupCore(): BackupCore {
   return core;
 }
 
-const identity = <T>(value: T) => value;
-
 /**
  * A Svelte store of `selector(store.getSnapshot())` that changes only when `isEqual` says so.
  * It follows `store` while it has subscribers (`$selection`, `fromStore`, `subscribe`).
@@ -55,7 +53,7 @@ const identity = <T>(value: T) => value;
  */
 export function useSelector<T, U = T>(
   store: Store<T>,
-  selector: (value: T) => U = identity as (value: T) => U,
+  selector?: (value: T) => U,
   isEqual: Equality<U> = Object.is,
 ): Readable<U> {
   const selection = select(store, selector, isEqual);

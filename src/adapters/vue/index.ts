@@ -42,8 +42,6 @@ export function useBackupCore(): BackupCore {
   return core;
 }
 
-const identity = <T>(value: T) => value;
-
 /**
  * `selector(store.getSnapshot())` as a shallow ref that changes only when `isEqual` says so.
  * It follows the store while the current effect scope (a component's setup) lives.
@@ -55,7 +53,7 @@ const identity = <T>(value: T) => value;
  */
 export function useSelector<T, U = T>(
   store: MaybeRefOrGetter<Store<T>>,
-  selector: (value: T) => U = identity as (value: T) => U,
+  selector?: (value: T) => U,
   isEqual: Equality<U> = Object.is,
 ): Readonly<ShallowRef<U>> {
   const state = shallowRef() as ShallowRef<U>;
