@@ -38,3 +38,11 @@ export {
   type ResumePoint,
 } from './operation-stream-logic.js';
 export type { CancelInput, StartInput, WatchInput } from './lifecycle-actors.js';
+export {
+  BUSY_STATES,
+  SETTLED_STATES,
+  isBusyState,
+  isSettledState,
+  type BusyState,
+  type SettledState,
+} from './lifecycle-states.js';

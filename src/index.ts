@@ -123,8 +123,11 @@ export {
 
 // Core: framework-free stores (`subscribe`/`getSnapshot`) that the UI adapters bind to
 export {
+  LIFECYCLE_TEXTS,
+  SETTLED_STATES,
   createBackupCore,
   createLifecycle,
+  lifecycleText,
   select,
   shallowEqual,
   type BackupCore,
@@ -134,10 +137,17 @@ export {
   type BackupsState,
   type BackupsStore,
   type Equality,
+  type BusyState,
+  type HeadlineFacts,
   type Lifecycle,
-  type LifecycleKind,
+  type LifecycleSnapshot,
+  type LifecycleState,
+  type LifecycleText,
+  type LifecycleTextOverrides,
+  type LifecycleTexts,
   type OperationsState,
   type RestoreLifecycle,
   type RestoreSnapshot,
+  type SettledState,
   type Store,
 } from './core/index.js';

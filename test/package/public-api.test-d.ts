@@ -126,14 +126,14 @@ describe('adapter return types', () => {
   const pick = (snapshot: BackupSnapshot) => snapshot.context.percentage;
 
   it('each framework gets its own reactive type over the same snapshot', () => {
-    expectTypeOf(react.useLifecycle('backup')).toEqualTypeOf<BackupSnapshot>();
-    expectTypeOf(react.useLifecycle('backup', pick)).toEqualTypeOf<number>();
+    expectTypeOf(react.useLifecycle('creation')).toEqualTypeOf<BackupSnapshot>();
+    expectTypeOf(react.useLifecycle('creation', pick)).toEqualTypeOf<number>();
     expectTypeOf(react.useBackups()).toEqualTypeOf<BackupsState>();
-    expectTypeOf(vue.useLifecycle('backup', pick)).toEqualTypeOf<Readonly<ShallowRef<number>>>();
-    expectTypeOf(vue.useLifecycle('restore')).toEqualTypeOf<Readonly<ShallowRef<RestoreSnapshot>>>();
-    expectTypeOf(svelte.useLifecycle('backup', pick)).toEqualTypeOf<Readable<number>>();
-    expectTypeOf(solid.useLifecycle('backup', pick)).toEqualTypeOf<Accessor<number>>();
-    expectTypeOf(angular.injectLifecycle('backup', pick)).toEqualTypeOf<Signal<number>>();
+    expectTypeOf(vue.useLifecycle('creation', pick)).toEqualTypeOf<Readonly<ShallowRef<number>>>();
+    expectTypeOf(vue.useLifecycle('restoration')).toEqualTypeOf<Readonly<ShallowRef<RestoreSnapshot>>>();
+    expectTypeOf(svelte.useLifecycle('creation', pick)).toEqualTypeOf<Readable<number>>();
+    expectTypeOf(solid.useLifecycle('creation', pick)).toEqualTypeOf<Accessor<number>>();
+    expectTypeOf(angular.injectLifecycle('creation', pick)).toEqualTypeOf<Signal<number>>();
     expectTypeOf(angular.injectBackups()).toEqualTypeOf<Signal<BackupsState>>();
   });
 

@@ -58,9 +58,13 @@ const VALUES = [
   'createRestoreMachine',
   'createBackupActor',
   'createRestoreActor',
-  // core: the stores the UI adapters bind to, a selection over one, its usual equality
+  // core: the stores the UI adapters bind to, a selection over one, its usual equality; the
+  // one list of settled states and the one text model (English defaults an app replaces)
   'createBackupCore',
   'createLifecycle',
+  'SETTLED_STATES',
+  'LIFECYCLE_TEXTS',
+  'lifecycleText',
   'select',
   'shallowEqual',
 ];
