@@ -1,4 +1,5 @@
 import { firstValueFrom, timeout } from 'rxjs';
+import { discoveryTransport } from '../../core/index.js';
 import {
   discoverOperations,
   isNotFoundError,
@@ -8,9 +9,9 @@ import {
   type OperationKind,
   type OperationProgress,
 } from '../../index.js';
-import type { CommandContext } from '../command-context.js';
-import type { CommandResult } from '../command-result.js';
-import { EXIT_CODES } from '../exit-codes.js';
+import type { CommandContext } from '../command/context.js';
+import { EXIT_CODES } from '../command/exit-codes.js';
+import type { CommandResult } from '../command/result.js';
 
 /** How long `status` waits for the first view of what is in progress. */
 const DISCOVERY_TIMEOUT_MS = 10_000;
@@ -53,7 +54,7 @@ const line = (progress: OperationProgress) =>
   `${progress.kind === 'creation' ? 'backup    ' : 'restore of'} ${progress.backupId}  ${progress.status}${percent(progress.percentage)}`;
 
 async function inProgressNow(context: CommandContext, client: BackupClient): Promise<CommandResult> {
-  const transport = context.options.transport === 'polling' ? 'polling' : 'websocket';
+  const transport = discoveryTransport(context.options.transport);
   const { creations, restorations } = await firstValueFrom(
     discoverOperations(client, { transport }).pipe(timeout({ first: DISCOVERY_TIMEOUT_MS })),
   );

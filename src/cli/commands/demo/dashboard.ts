@@ -1,10 +1,16 @@
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../../command/usage-error.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+// the package's root, the nearest folder up with a package.json: from the source or the build alike
+function packageRoot(from: string): string {
+  const parent = path.dirname(from);
+  return existsSync(path.join(from, 'package.json')) || parent === from ? from : packageRoot(parent);
+}
+const ROOT = packageRoot(import.meta.dirname);
 
 export interface DashboardOptions {
   /** The Pieces OS (or emulator) the pages talk to; a page's `?daemon=` overrides it. */

@@ -1,7 +1,7 @@
-import { toLifecycleError } from '../../machines/index.js';
-import { isDaemonNotFoundError } from '../index.js';
+import { toLifecycleError } from '../../core/index.js';
+import { isDaemonNotFoundError } from '../../index.js';
 import { exitCodeOfError, type ExitCode } from './exit-codes.js';
-import type { OutputMode } from './output-mode.js';
+import type { OutputMode } from '../output/output-mode.js';
 
 /** What a command ends with, for people and for scripts. */
 export interface CommandResult {

@@ -1,9 +1,9 @@
-import type { OperationKind } from '../index.js';
-import type { CommandResult } from './command-result.js';
-import { EXIT_CODES, exitCodeOfLifecycleError } from './exit-codes.js';
+import type { OperationKind } from '../../core/index.js';
+import { EXIT_CODES, exitCodeOfLifecycleError } from '../command/exit-codes.js';
+import type { CommandResult } from '../command/result.js';
+import { formatBytes } from '../output/format.js';
 import type { LifecycleEnd } from './follow-lifecycle.js';
-import { formatBytes } from './format.js';
-import { operationName } from './lifecycle-snapshot.js';
+import { operationName } from './operation-name.js';
 
 /** The result of a backup, restore or cancel, from how its lifecycle ended. */
 export function lifecycleResult(kind: OperationKind, ended: LifecycleEnd): CommandResult {

@@ -1,4 +1,4 @@
-import { createBackupClient, discoverDaemon, type BackupClient } from '../index.js';
+import { createBackupClient, discoverDaemon, type BackupClient } from '../../index.js';
 
 // discoverDaemon probes `http://host:port`: a URL of that shape is checked the same way
 function probeTarget(url: URL): { hosts: string[]; ports: number[] } | null {

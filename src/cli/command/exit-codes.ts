@@ -5,7 +5,7 @@ import {
   isTimeoutError,
   isUpdateRequiredError,
   type LifecycleError,
-} from '../index.js';
+} from '../../index.js';
 
 /** What `pieces-backup` exits with: one code a way to end, so scripts can branch on it. */
 export const EXIT_CODES = {

@@ -1,7 +1,4 @@
-import type { OperationKind } from '../index.js';
-import type { LifecycleSnapshot } from './lifecycle-snapshot.js';
-import { progressKey } from './lifecycle-text.js';
-import type { OutputMode } from './output-mode.js';
+import type { LifecycleSnapshot, OperationKind } from '../../core/index.js';
 
 /** One operation on a progress display: a bar, or its lines. */
 export interface ProgressTrack {
@@ -23,11 +20,14 @@ export interface ProgressView {
   stop(): void;
 }
 
-/** A display by mode: cli-progress bars are loaded only on a terminal. */
-export async function createProgressView(mode: OutputMode): Promise<ProgressView> {
-  if (mode === 'bar') return (await import('./progress-bar-view.js')).createBarView(process.stdout);
-  if (mode === 'json') return (await import('./progress-json-view.js')).createJsonView(process.stdout, process.stderr);
-  return (await import('./progress-line-view.js')).createLineView(process.stdout);
+/**
+ * What a plain or JSON display prints again only when it changed: state, status, transport,
+ * reconnecting, and the percentage in steps of `step` (1: every whole percent). Not the
+ * clocks, which change every second.
+ */
+export function progressKey({ value, context }: LifecycleSnapshot, step = 1): string {
+  const percentage = Math.floor(context.percentage / step);
+  return [value, percentage, context.transport, context.retrying?.attempt ?? 0, context.status].join('|');
 }
 
 /**

@@ -1,12 +1,12 @@
 import { MultiBar, type Options, type Params, type SingleBar } from 'cli-progress';
-import type { LifecycleSnapshot } from './lifecycle-snapshot.js';
-import { progressText } from './lifecycle-text.js';
+import { lifecycleText, type LifecycleSnapshot, type OperationKind } from '../../core/index.js';
 import type { ProgressTrack, ProgressView } from './progress-view.js';
 
 const BAR_WIDTH = 24;
 
 interface Payload {
   label: string;
+  kind: OperationKind;
   snapshot: LifecycleSnapshot | null;
 }
 
@@ -16,8 +16,8 @@ function format(_options: Options, params: Params, payload: Payload): string {
   const filled = Math.round(Math.min(1, Math.max(0, params.progress)) * BAR_WIDTH);
   const bar = `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}`;
   if (!payload.snapshot) return `${payload.label} ${bar}`;
-  const text = progressText(payload.snapshot, Date.now());
-  const line = `${payload.label} ${bar} ${text.percentage.padStart(4)} | ETA ${text.eta} | ${text.transport} | ${text.elapsed} | ${text.state}`;
+  const text = lifecycleText(payload.kind, payload.snapshot);
+  const line = `${payload.label} ${bar} ${text.percentage.padStart(4)} | ETA ${text.remaining} | ${text.transport} | ${text.elapsed} | ${text.stateText}`;
   return line.length > params.maxWidth ? line.slice(0, params.maxWidth) : line;
 }
 
@@ -43,8 +43,8 @@ export function createBarView(out: NodeJS.WriteStream): ProgressView {
   };
 
   return {
-    track(label): ProgressTrack {
-      const track: BarTrack = { payload: { label, snapshot: null }, bar: null };
+    track(label, kind): ProgressTrack {
+      const track: BarTrack = { payload: { label, kind, snapshot: null }, bar: null };
       tracks.add(track);
       return {
         update(snapshot) {

@@ -1,7 +1,10 @@
-import type { LifecycleContext, LifecycleError, OperationKind } from '../index.js';
-import type { Ask } from './ask.js';
-import { operationName, settledState, type LifecycleActorLike, type LifecycleSnapshot } from './lifecycle-snapshot.js';
-import type { ProgressTrack, ProgressView } from './progress-view.js';
+import type { BackupLifecycle, LifecycleContext, LifecycleError, LifecycleSnapshot, RestoreLifecycle } from '../../core/index.js';
+import type { Ask } from '../command/ask.js';
+import type { ProgressTrack, ProgressView } from '../output/progress-view.js';
+import { operationName } from './operation-name.js';
+
+/** Either lifecycle handle of the core: what every command that follows an operation drives. */
+export type AnyLifecycle = BackupLifecycle | RestoreLifecycle;
 
 /** How following a lifecycle ended. */
 export type LifecycleEnd =
@@ -13,7 +16,6 @@ export type LifecycleEnd =
   | { end: 'left-running'; context: LifecycleContext };
 
 export interface FollowOptions {
-  kind: OperationKind;
   view: ProgressView;
   track: ProgressTrack;
   /** Asks on the first Ctrl-C whether to cancel on the server; null: Ctrl-C leaves it running. */
@@ -22,9 +24,9 @@ export interface FollowOptions {
   cancelSent?: boolean;
 }
 
-function endOf(snapshot: LifecycleSnapshot, cancelSent: boolean): LifecycleEnd | null {
-  const { context } = snapshot;
-  switch (settledState(snapshot)) {
+/** How a settled snapshot ended (null while it has not settled). */
+export function endOf({ value, context }: LifecycleSnapshot, cancelSent = false): LifecycleEnd | null {
+  switch (value) {
     case 'done':
       return { end: 'done', context, tooLate: context.tooLateToCancel || cancelSent };
     case 'cancelled':
@@ -37,13 +39,13 @@ function endOf(snapshot: LifecycleSnapshot, cancelSent: boolean): LifecycleEnd |
 }
 
 /**
- * Draws an actor's progress until it settles. Ctrl-C asks whether to cancel the operation on
- * the server: yes sends CANCEL and follows it to CANCELED (or "too late: completed"), no goes
+ * Draws a lifecycle's progress until it settles. Ctrl-C asks whether to cancel the operation
+ * on the server: yes cancels and follows it to CANCELED (or "too late: completed"), no goes
  * on following, a second Ctrl-C leaves it running. Leaving never cancels anything: only
- * CANCEL does, and the actor is the caller's to stop.
+ * `cancel()` does, and the lifecycle is the caller's to dispose.
  */
-export function followLifecycle(actor: LifecycleActorLike, options: FollowOptions): Promise<LifecycleEnd> {
-  const { view, track, ask, kind } = options;
+export function followLifecycle(lifecycle: AnyLifecycle, options: FollowOptions): Promise<LifecycleEnd> {
+  const { view, track, ask } = options;
   let cancelSent = options.cancelSent ?? false;
   let asking: AbortController | null = null;
   let warned = false;
@@ -54,23 +56,23 @@ export function followLifecycle(actor: LifecycleActorLike, options: FollowOption
       if (settled) return;
       settled = true;
       process.off('SIGINT', onInterrupt);
-      subscription.unsubscribe();
+      unsubscribe();
       asking?.abort();
       resolve(end);
     };
-    const leave = () => finish({ end: 'left-running', context: actor.getSnapshot().context });
+    const leave = () => finish({ end: 'left-running', context: lifecycle.getSnapshot().context });
 
     const askToCancel = async (ask: Ask) => {
       asking = new AbortController();
       view.pause();
-      const what = operationName(kind, actor.getSnapshot().context.backupId);
+      const what = operationName(lifecycle.kind, lifecycle.getSnapshot().context.backupId);
       const answer = await ask(`Cancel ${what} on the server? (Ctrl-C again: leave it running)`, asking.signal);
       asking = null;
       if (settled || answer === 'withdrawn') return;
       if (answer === 'interrupted') return leave();
       if (answer === 'yes') {
         cancelSent = true;
-        actor.send({ type: 'CANCEL' });
+        lifecycle.cancel();
         view.log(`cancelling ${what}: waiting for Pieces OS to confirm…`);
       }
       view.resume();
@@ -85,13 +87,14 @@ export function followLifecycle(actor: LifecycleActorLike, options: FollowOption
       view.log('still waiting for the cancel to be confirmed; Ctrl-C again to stop waiting (the cancel stands)');
     }
 
-    const onSnapshot = (snapshot: LifecycleSnapshot) => {
+    const onSnapshot = () => {
+      const snapshot = lifecycle.getSnapshot();
       track.update(snapshot);
       const end = endOf(snapshot, cancelSent);
       if (end) finish(end);
     };
     process.on('SIGINT', onInterrupt);
-    const subscription = actor.subscribe(onSnapshot);
-    onSnapshot(actor.getSnapshot());
+    const unsubscribe = lifecycle.subscribe(onSnapshot);
+    onSnapshot();
   });
 }

@@ -11,7 +11,7 @@ export function createJsonView(out: NodeJS.WritableStream, messages: NodeJS.Writ
         type: 'progress',
         kind,
         backupId: context.backupId,
-        state: String(value),
+        state: value,
         status: context.status,
         percentage: context.percentage,
         eta: context.eta,

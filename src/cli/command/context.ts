@@ -1,8 +1,9 @@
-import type { BackupClient, ProgressTransport } from '../index.js';
+import type { BackupClient, ProgressTransport } from '../../index.js';
 import { terminalAsk, type Ask } from './ask.js';
 import { connect } from './connect.js';
-import { outputModeOf, type OutputMode } from './output-mode.js';
-import { createProgressView, type ProgressView } from './progress-view.js';
+import { createProgressView } from '../output/create-progress-view.js';
+import { outputModeOf, type OutputMode } from '../output/output-mode.js';
+import type { ProgressView } from '../output/progress-view.js';
 
 /** The global options every daemon command takes. */
 export interface GlobalOptions {
