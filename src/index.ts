@@ -123,6 +123,7 @@ export {
 
 // Core: framework-free stores (`subscribe`/`getSnapshot`) that the UI adapters bind to
 export {
+  BUSY_STATES,
   LIFECYCLE_TEXTS,
   SETTLED_STATES,
   createBackupCore,

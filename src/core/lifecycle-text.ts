@@ -27,8 +27,8 @@ export interface LifecycleTexts {
   states: Record<LifecycleState, string>;
   /** A card's status line, by state. */
   headlines: Record<LifecycleState, (facts: HeadlineFacts) => string>;
-  /** Replaces the headline while status reads fail and are retried. */
-  reconnecting: (facts: { noun: string; attempt: number }) => string;
+  /** Said while status reads fail and are retried. */
+  reconnecting: (attempt: number) => string;
   /** Replaces the state word while status reads fail and are retried. */
   reconnectingState: (attempt: number) => string;
   percentage: (whole: number) => string;
@@ -90,7 +90,7 @@ export const LIFECYCLE_TEXTS: LifecycleTexts = {
     cancelled: ({ noun }) => `${noun} cancelled.`,
     failed: ({ noun, outcomeUnknown }) => (outcomeUnknown ? `${noun}: the outcome is unknown.` : `${noun} failed.`),
   },
-  reconnecting: ({ noun }) => `${noun}: reconnecting to Pieces OS…`,
+  reconnecting: (attempt) => `Reconnecting to Pieces OS… (attempt ${attempt})`,
   reconnectingState: (attempt) => `reconnecting… (attempt ${attempt})`,
   percentage: (whole) => `${whole}%`,
   eta,
@@ -103,11 +103,13 @@ export const LIFECYCLE_TEXTS: LifecycleTexts = {
 /** A lifecycle in words and flags: what every face renders. */
 export interface LifecycleText {
   state: LifecycleState;
+  /** `texts.noun[kind]`: `Backup`, `Restore`. */
+  noun: string;
   /** `running`, `cancelling…`, or `reconnecting… (attempt 2)` while status reads fail. */
   stateText: string;
   /** A sentence: `Backup running`, `Restore complete.`, `Backup: the outcome is unknown.` */
   headline: string;
-  /** While status reads fail and are retried: `Backup: reconnecting to Pieces OS…`; else null. */
+  /** While status reads fail and are retried: `Reconnecting to Pieces OS… (attempt 2)`; else null. */
   reconnecting: string | null;
   /** Whole percent: `42%`. */
   percentage: string;
@@ -152,7 +154,7 @@ function merged(overrides: LifecycleTextOverrides): LifecycleTexts {
  * @example
  * ```ts
  * const text = lifecycleText('creation', core.backup.getSnapshot(), { texts: { noun: { creation: 'Sicherung' } } });
- * status.textContent = text.reconnecting ?? text.headline;
+ * status.textContent = text.headline;
  * ```
  */
 export function lifecycleText(
@@ -177,9 +179,10 @@ export function lifecycleText(
   const { retrying } = context;
   return {
     state: value,
+    noun,
     stateText: retrying ? texts.reconnectingState(retrying.attempt) : texts.states[value],
     headline: texts.headlines[value](facts),
-    reconnecting: retrying ? texts.reconnecting({ noun, attempt: retrying.attempt }) : null,
+    reconnecting: retrying ? texts.reconnecting(retrying.attempt) : null,
     percentage,
     eta: busy && context.eta !== null ? texts.eta(context.eta) : '',
     remaining: context.eta !== null ? texts.clock(context.eta) : context.percentage >= 100 ? texts.clock(0) : texts.unknownClock,

@@ -59,10 +59,11 @@ const VALUES = [
   'createBackupActor',
   'createRestoreActor',
   // core: the stores the UI adapters bind to, a selection over one, its usual equality; the
-  // one list of settled states and the one text model (English defaults an app replaces)
+  // one list each of settled and busy states and the one text model (English defaults an app replaces)
   'createBackupCore',
   'createLifecycle',
   'SETTLED_STATES',
+  'BUSY_STATES',
   'LIFECYCLE_TEXTS',
   'lifecycleText',
   'select',

@@ -41,7 +41,8 @@ const TEMPLATE = `
 
 /** The status line of one lifecycle: the core's headline, with the percentage while running. */
 function statusLine(text: LifecycleText): string {
-  return text.reconnecting ?? (text.state === 'running' ? `${text.headline}: ${text.percentage}` : text.headline);
+  if (text.reconnecting) return `${text.noun}: ${text.reconnecting}`;
+  return text.state === 'running' ? `${text.headline}: ${text.percentage}` : text.headline;
 }
 
 const Base = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
