@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Backup } from 'pieces-backup';
 import { useBackupCore, useBackups, useLifecycle, useOperations } from 'pieces-backup/react';
 import { watchAssetCount } from '../shared/asset-count.js';
-import { ACTIVE, NOUN, formatBytes, formatEta, listAction, mine, reconnectingText, statusText, type Kind, type Snapshot } from '../shared/format.js';
+import { ACTIVE, NOUN, canCancel, formatBytes, formatEta, listAction, mine, reconnectingText, statusText, type Kind, type Snapshot } from '../shared/format.js';
 
 /** What to tell the user when a lifecycle failed or is reconnecting; null when all is well. */
 function Notice({ snapshot }: { snapshot: Snapshot }) {
@@ -66,7 +66,7 @@ function LifecycleCard({ kind }: { kind: Kind }) {
       )}
       <Notice snapshot={snapshot} />
       <div className="actions">
-        {(value === 'running' || value === 'starting') && <button onClick={() => lifecycle.cancel()}>Cancel</button>}
+        {canCancel(kind, snapshot) && <button onClick={() => lifecycle.cancel()}>Cancel</button>}
         {value === 'failed' && <button onClick={() => lifecycle.retry()}>Retry</button>}
       </div>
     </section>

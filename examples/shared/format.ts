@@ -33,6 +33,9 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 }
 
+/** Whether a card offers Cancel (the core's text model decides, for every state). */
+export const canCancel = (kind: Kind, snapshot: Snapshot): boolean => lifecycleText(OPERATION[kind], snapshot).canCancel;
+
 /** A card's status line. */
 export const statusText = (kind: Kind, snapshot: Snapshot): string => lifecycleText(OPERATION[kind], snapshot).headline;
 

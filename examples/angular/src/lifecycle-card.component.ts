@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { injectBackupCore } from 'pieces-backup/angular';
-import { ACTIVE, formatEta, NOUN, reconnectingText, statusText, type Kind, type Snapshot } from '../../shared/format';
+import { ACTIVE, canCancel, formatEta, NOUN, reconnectingText, statusText, type Kind, type Snapshot } from '../../shared/format';
 
 /** One lifecycle (backup or restore): status, progress with ETA, the restore confirmation, Cancel/Retry, what to do on failure. */
 @Component({
@@ -45,7 +45,7 @@ import { ACTIVE, formatEta, NOUN, reconnectingText, statusText, type Kind, type 
       }
     }
     <div class="actions">
-      @if (value() === 'running' || value() === 'starting') {
+      @if (cancellable()) {
         <button (click)="lifecycle().cancel()">Cancel</button>
       }
       @if (value() === 'failed') {
@@ -68,4 +68,5 @@ export class LifecycleCardComponent {
   protected readonly eta = computed(() => (this.active() ? formatEta(this.snapshot().context.eta) : ''));
   protected readonly error = computed(() => (this.value() === 'failed' ? this.snapshot().context.error : null));
   protected readonly reconnecting = computed(() => reconnectingText(this.snapshot()));
+  protected readonly cancellable = computed(() => canCancel(this.kind(), this.snapshot()));
 }

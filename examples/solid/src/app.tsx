@@ -1,7 +1,7 @@
 import { createSignal, For, onCleanup, Show, type Accessor } from 'solid-js';
 import { useBackupCore, useBackups, useLifecycle, useOperations } from 'pieces-backup/solid';
 import { watchAssetCount } from '../../shared/asset-count.js';
-import { ACTIVE, NOUN, formatBytes, formatEta, listAction, mine, reconnectingText, statusText, type Kind, type Snapshot } from '../../shared/format.js';
+import { ACTIVE, NOUN, canCancel, formatBytes, formatEta, listAction, mine, reconnectingText, statusText, type Kind, type Snapshot } from '../../shared/format.js';
 
 // The same dashboard as examples/react, in Solid: the same DOM, so the same browser test drives both.
 
@@ -77,7 +77,7 @@ function LifecycleCard(props: { kind: Kind }) {
       </Show>
       <Notice snapshot={snapshot()} />
       <div class="actions">
-        <Show when={value() === 'running' || value() === 'starting'}>
+        <Show when={canCancel(props.kind, snapshot())}>
           <button onClick={() => lifecycle.cancel()}>Cancel</button>
         </Show>
         <Show when={value() === 'failed'}>
