@@ -35,7 +35,7 @@ type Run = (context: CommandContext, args: string[], options: OptionValues) => P
 /** A command that talks to Pieces OS: its arguments and flags, and its module, loaded when it runs. */
 interface DaemonCommand {
   description: string;
-  arguments?: readonly string[];
+  arguments?: ReadonlyArray<[name: string, description: string]>;
   options?: ReadonlyArray<[flags: string, description: string]>;
   run: Run;
 }
@@ -52,34 +52,29 @@ const DAEMON_COMMANDS: Record<string, DaemonCommand> = {
   },
   restore: {
     description: 'replace the local database with a backup (asks first; a restore does not sync)',
-    arguments: ['<id>'],
+    arguments: [['<id>', 'the backup to restore']],
     options: [['-y, --yes', 'do not ask: required when stdin is not a terminal']],
     run: async (context, [id], options) => (await import('./commands/restore.js')).restore(context, id!, { yes: options.yes === true }),
   },
   status: {
     description: 'without an id: every backup and restore in progress; with one: its latest status',
-    arguments: ['[id]'],
+    arguments: [['[id]', 'a backup id']],
     run: async (context, [id]) => (await import('./commands/status.js')).status(context, id),
   },
   cancel: {
     description: 'cancel the backup or restore of <id> and wait until Pieces OS confirms it',
-    arguments: ['<id>'],
+    arguments: [['<id>', 'the backup id of the operation']],
     run: async (context, [id]) => (await import('./commands/cancel.js')).cancel(context, id!),
   },
   delete: {
     description: 'delete a backup',
-    arguments: ['<id>'],
+    arguments: [['<id>', 'the backup to delete']],
     run: async (context, [id]) => (await import('./commands/delete.js')).deleteBackup(context, id!),
   },
   watch: {
     description: 'follow every backup and restore, whoever started it, until Ctrl-C',
     run: async (context) => (await import('./commands/watch.js')).watch(context),
   },
-};
-
-const ARGUMENT_HELP: Record<string, string> = {
-  '<id>': 'the backup id',
-  '[id]': 'a backup id',
 };
 
 /**
@@ -105,7 +100,7 @@ export function createProgram(exit: (code: number) => void): Command {
       .description(spec.description)
       .showHelpAfterError(`(pieces-backup ${name} --help for usage)`)
       .addHelpText('after', `\n${EXIT_CODES_HELP}`);
-    for (const argument of spec.arguments ?? []) command.argument(argument, ARGUMENT_HELP[argument]);
+    for (const [argument, description] of spec.arguments ?? []) command.argument(argument, description);
     for (const [flags, description] of spec.options ?? []) command.option(flags, description);
     command.action(async (...received: unknown[]) => {
       const self = received.at(-1) as Command;
