@@ -78,7 +78,9 @@ export function createBackupCore(client: BackupClient, options: BackupCoreOption
   function lifecycle(kind: 'restoration'): RestoreLifecycle;
   function lifecycle(kind: OperationKind): BackupLifecycle | RestoreLifecycle;
   function lifecycle(kind: OperationKind): BackupLifecycle | RestoreLifecycle {
-    return kind === 'creation' ? backup : restore;
+    if (kind === 'creation') return backup;
+    if (kind === 'restoration') return restore;
+    throw new TypeError(`lifecycle: kind must be 'creation' or 'restoration', got ${String(kind)}`);
   }
   const attach = (operation: Pick<OperationProgress, 'kind' | 'backupId'>) => lifecycle(operation.kind).attach(operation.backupId);
 

@@ -149,6 +149,8 @@ export function createLifecycle(
     const { send, ...handle } = handleOf<BackupSnapshot, BackupEvent>((resume) => createBackupActor(client, resume), options);
     return { ...handle, kind, start: (seed) => send({ type: 'START', ...(seed && { seed }) }) };
   }
+  // a kind of the old vocabulary ('backup', 'restore') from untyped code must not pass as a restore
+  if (kind !== 'restoration') throw new TypeError(`createLifecycle: kind must be 'creation' or 'restoration', got ${String(kind)}`);
   const { send, ...handle } = handleOf<RestoreSnapshot, RestoreEvent>((resume) => createRestoreActor(client, resume), options);
   return {
     ...handle,

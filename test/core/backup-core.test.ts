@@ -99,4 +99,12 @@ describe('createBackupCore', () => {
     expect(started(emulator.current, 'creation').map((r) => r.status)).toEqual(['COMPLETED']);
     expect(requests.filter((r) => r.endsWith('/cancel'))).toEqual([]);
   });
+
+  it('lifecycle(kind) is the backup or restore lifecycle of that operation kind', () => {
+    const { core, requests } = coreOf();
+    expect(core.lifecycle('creation')).toBe(core.backup);
+    expect(core.lifecycle('restoration')).toBe(core.restore);
+    expect(() => core.lifecycle('backup' as never)).toThrow(TypeError);
+    expect(requests).toEqual([]);
+  });
 });

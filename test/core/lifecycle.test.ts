@@ -101,4 +101,14 @@ describe('createLifecycle', () => {
     expect(requests.filter((r) => r.includes('/restore'))).toEqual([`POST /backup/${id}/restore/streamed`]);
     expect(started(emulator.current, 'restoration')).toEqual([{ backup: id, status: 'COMPLETED' }]);
   });
+
+  it('speaks the wire\'s kind: creation or restoration, and nothing else passes', () => {
+    const { client, requests } = recordingClient(emulator.url);
+    const backup = backupOf(client);
+    const restore = createLifecycle(client, 'restoration');
+    lifecycles.push(restore);
+    expect([backup.kind, restore.kind]).toEqual(['creation', 'restoration']);
+    expect(() => createLifecycle(client, 'restore' as never)).toThrow(/kind must be 'creation' or 'restoration', got restore/);
+    expect(requests).toEqual([]);
+  });
 });
