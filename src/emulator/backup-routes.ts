@@ -46,10 +46,10 @@ export const backupRoutes: readonly Route[] = endpointRoutes(['GET', 'POST'], {
     cloud: true,
     handle: ({ core, body, res }) => {
       const assets = optionalBody(decodeAssets, body, 'Assets');
-      const running = core.registry.runningCreation;
-      if (running) throw new RequestRejection(409, `backup creation ${running.id} is already in progress`);
+      // refused before the upsert: a 409 changes nothing
+      core.registry.assertIdle('creation');
       if (assets) core.db.upsert(assets.iterable);
-      core.registry.startCreation();
+      core.registry.start('creation');
       sendEmpty(res);
     },
   },
@@ -68,7 +68,7 @@ export const backupRoutes: readonly Route[] = endpointRoutes(['GET', 'POST'], {
     cloud: true,
     handle: async ({ core, body, params, res, fault }) => {
       optionalBody(decodeBackup, body, 'Backup');
-      const operation = core.registry.startRestoration(manifestOf(core, params['backup']!));
+      const operation = core.registry.start('restoration', manifestOf(core, params['backup']!));
       await answerWhenDone(res, operation, fault);
     },
   },
@@ -76,7 +76,7 @@ export const backupRoutes: readonly Route[] = endpointRoutes(['GET', 'POST'], {
     cloud: true,
     handle: async ({ core, body, params, req, res, fault }) => {
       optionalBody(decodeBackup, body, 'Backup');
-      const operation = core.registry.startRestoration(manifestOf(core, params['backup']!));
+      const operation = core.registry.start('restoration', manifestOf(core, params['backup']!));
       await answerStreamed(req, res, operation, fault);
     },
   },
@@ -89,14 +89,14 @@ export const backupRoutes: readonly Route[] = endpointRoutes(['GET', 'POST'], {
   backup_specific_creation_cancel: {
     handle: ({ core, params, res }) => {
       const id = params['backup']!;
-      if (core.registry.creation(id)?.requestCancel()) sendEmpty(res);
+      if (core.registry.operation('creation', id)?.requestCancel()) sendEmpty(res);
       else sendText(res, 500, `no backup creation in progress for ${id}`);
     },
   },
   backup_specific_creation_status: {
     handle: ({ core, params, res, fault }) => {
       const id = params['backup']!;
-      const status = core.registry.creationStatus(id);
+      const status = core.registry.status('creation', id);
       if (!status) throw new RequestRejection(404, `no backup creation ${id}`);
       sendJson(res, 200, status, fault);
     },
@@ -105,14 +105,14 @@ export const backupRoutes: readonly Route[] = endpointRoutes(['GET', 'POST'], {
     handle: ({ core, body, params, res }) => {
       optionalBody(decodeBackup, body, 'Backup');
       const id = params['backup']!;
-      if (core.registry.restoration(id)?.requestCancel()) sendEmpty(res);
+      if (core.registry.operation('restoration', id)?.requestCancel()) sendEmpty(res);
       else sendText(res, 500, `no restoration in progress for ${id}`);
     },
   },
   backup_specific_restoration_status: {
     handle: ({ core, params, res, fault }) => {
       const id = params['backup']!;
-      const status = core.registry.restorationStatus(id);
+      const status = core.registry.status('restoration', id);
       if (!status) {
         throw new RequestRejection(404, core.cloud.get(id) ? `backup ${id} was never restored` : `no backup ${id}`);
       }
@@ -131,14 +131,14 @@ export const backupRoutes: readonly Route[] = endpointRoutes(['GET', 'POST'], {
     cloud: true,
     handle: async ({ core, body, res, fault }) => {
       optionalBody(decodeSeededBackup, body, 'SeededBackup');
-      await answerWhenDone(res, core.registry.startCreation(), fault);
+      await answerWhenDone(res, core.registry.start('creation'), fault);
     },
   },
   backups_create_new_backup_streamed: {
     cloud: true,
     handle: async ({ core, body, req, res, fault }) => {
       optionalBody(decodeSeededBackup, body, 'SeededBackup');
-      await answerStreamed(req, res, core.registry.startCreation(), fault);
+      await answerStreamed(req, res, core.registry.start('creation'), fault);
     },
   },
   backups_delete_specific_backup: {
@@ -147,7 +147,7 @@ export const backupRoutes: readonly Route[] = endpointRoutes(['GET', 'POST'], {
       optionalBody(decodeBackup, body, 'Backup');
       const id = params['backup']!;
       manifestOf(core, id);
-      if (core.registry.runningRestoration?.id === id) {
+      if (core.registry.running('restoration')?.id === id) {
         throw new RequestRejection(409, `backup ${id} is being restored; cancel the restoration first`);
       }
       core.cloud.delete(id);
