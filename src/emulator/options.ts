@@ -72,9 +72,12 @@ export interface EmulatorState {
   featureAccessEndpoint: boolean;
 }
 
+/** A change of one switch; `reason: null` removes the reason. */
+export type FeatureSwitchPatch = Partial<Omit<FeatureSwitch, 'reason'>> & { reason?: string | null };
+
 /** A change of the state: any fields; `features` merges feature by feature, field by field. */
 export type EmulatorStatePatch = Partial<Omit<EmulatorState, 'features'>> & {
-  features?: Partial<Record<BackupFeature, Partial<FeatureSwitch>>>;
+  features?: Partial<Record<BackupFeature, FeatureSwitchPatch>>;
 };
 
 export interface ResolvedOptions {
@@ -163,9 +166,9 @@ export function isVersionString(value: unknown): value is string {
 
 const MAX_REASON_LENGTH = 1000;
 
-function validateFeatureSwitch(feature: string, value: unknown): Partial<FeatureSwitch> {
+function validateFeatureSwitch(feature: string, value: unknown): FeatureSwitchPatch {
   if (!isObject(value)) throw new RequestRejection(400, `state.features.${feature} must be a JSON object`);
-  const change: Partial<FeatureSwitch> = {};
+  const change: FeatureSwitchPatch = {};
   for (const [key, item] of Object.entries(value)) {
     if (key === 'enabled' || key === 'canUse') {
       if (typeof item !== 'boolean') throw new RequestRejection(400, `state.features.${feature}.${key} must be a boolean`);
@@ -175,7 +178,7 @@ function validateFeatureSwitch(feature: string, value: unknown): Partial<Feature
       if (item !== null && (typeof item !== 'string' || item.length > MAX_REASON_LENGTH)) {
         throw new RequestRejection(400, `state.features.${feature}.reason must be a string of at most ${MAX_REASON_LENGTH} characters, or null`);
       }
-      change.reason = item ?? undefined;
+      change.reason = item;
     } else {
       throw new RequestRejection(400, `unknown field ${JSON.stringify(key)} in state.features.${feature}`);
     }
@@ -228,8 +231,10 @@ export function applyStatePatch(state: EmulatorState, patch: unknown): EmulatorS
   for (const feature of BACKUP_FEATURE_VALUES) {
     const change = features?.[feature];
     if (!change) continue;
-    const next: FeatureSwitch = { ...merged[feature], ...change };
-    if (next.reason === undefined) delete next.reason;
+    const { reason, ...flags } = change;
+    const next: FeatureSwitch = { ...merged[feature], ...flags };
+    if (reason === null) delete next.reason;
+    else if (reason !== undefined) next.reason = reason;
     merged[feature] = next;
   }
   return { ...state, ...flat, features: merged };
