@@ -6,6 +6,7 @@ import {
   decodeSeededBackup,
   DecodeError,
   type Backups,
+  type OperationKind,
   type Decoder,
 } from '../models/index.js';
 import type { Manifest } from './cloud-store.js';
@@ -38,6 +39,34 @@ function manifestOf(core: EmulatorCore, id: string): Manifest {
   const manifest = core.cloud.get(id);
   if (!manifest) throw new RequestRejection(404, `no backup ${id}`);
   return manifest;
+}
+
+/** `POST /backup/{b}/<kind>/cancel`: 204 while that operation runs, 500 text otherwise (the seed's codes). */
+function cancelRoute(kind: OperationKind): Pick<Route, 'handle'> {
+  return {
+    handle: ({ core, body, params, res }) => {
+      // the restoration cancel takes an optional Backup body, the creation cancel none
+      if (kind === 'restoration') optionalBody(decodeBackup, body, 'Backup');
+      const id = params['backup']!;
+      if (core.registry.operation(kind, id)?.requestCancel()) sendEmpty(res);
+      else sendText(res, 500, `no ${kind === 'creation' ? 'backup creation' : 'restoration'} in progress for ${id}`);
+    },
+  };
+}
+
+/** `GET /backup/{b}/<kind>/status`: the latest status of that operation, 404 when there is none. */
+function statusRoute(kind: OperationKind): Pick<Route, 'handle'> {
+  return {
+    handle: ({ core, params, res, fault }) => {
+      const id = params['backup']!;
+      const status = core.registry.status(kind, id);
+      if (!status) {
+        const known = core.cloud.get(id) !== undefined;
+        throw new RequestRejection(404, kind === 'creation' ? `no backup creation ${id}` : known ? `backup ${id} was never restored` : `no backup ${id}`);
+      }
+      sendJson(res, 200, status, fault);
+    },
+  };
 }
 
 /** The seed's nine endpoints and the companion Backups API, per docs/protocol.md, by operation name. */
@@ -86,39 +115,10 @@ export const backupRoutes: readonly Route[] = endpointRoutes(['GET', 'POST'], {
       sendJson(res, 200, manifestOf(core, params['backup']!).backup, fault);
     },
   },
-  backup_specific_creation_cancel: {
-    handle: ({ core, params, res }) => {
-      const id = params['backup']!;
-      if (core.registry.operation('creation', id)?.requestCancel()) sendEmpty(res);
-      else sendText(res, 500, `no backup creation in progress for ${id}`);
-    },
-  },
-  backup_specific_creation_status: {
-    handle: ({ core, params, res, fault }) => {
-      const id = params['backup']!;
-      const status = core.registry.status('creation', id);
-      if (!status) throw new RequestRejection(404, `no backup creation ${id}`);
-      sendJson(res, 200, status, fault);
-    },
-  },
-  backup_specific_restoration_cancel: {
-    handle: ({ core, body, params, res }) => {
-      optionalBody(decodeBackup, body, 'Backup');
-      const id = params['backup']!;
-      if (core.registry.operation('restoration', id)?.requestCancel()) sendEmpty(res);
-      else sendText(res, 500, `no restoration in progress for ${id}`);
-    },
-  },
-  backup_specific_restoration_status: {
-    handle: ({ core, params, res, fault }) => {
-      const id = params['backup']!;
-      const status = core.registry.status('restoration', id);
-      if (!status) {
-        throw new RequestRejection(404, core.cloud.get(id) ? `backup ${id} was never restored` : `no backup ${id}`);
-      }
-      sendJson(res, 200, status, fault);
-    },
-  },
+  backup_specific_creation_cancel: cancelRoute('creation'),
+  backup_specific_creation_status: statusRoute('creation'),
+  backup_specific_restoration_cancel: cancelRoute('restoration'),
+  backup_specific_restoration_status: statusRoute('restoration'),
   backups_snapshot: {
     cloud: true,
     handle: ({ core, res, fault }) => {
