@@ -26,7 +26,7 @@ export class EmulatorCore {
   readonly journal: OperationJournal;
   /** The one admin surface: `/__emulator` routes, `emulator.admin` and the test kit. */
   readonly admin: EmulatorAdmin;
-  /** Set by close(); late work (a delayed request) checks it instead of touching files. */
+  /** Set by stopOperations(); late work (a delayed request) checks it instead of touching files. */
   closed = false;
 
   constructor(
