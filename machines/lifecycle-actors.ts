@@ -49,8 +49,7 @@ export function lifecycleActors(client: BackupClient, kind: OperationKind, optio
       const policy = { ...stream, onRetry };
       // restored from a snapshot: the start already happened, follow what it started
       if (resume) {
-        const restoring = kind === 'restoration' ? input.backupId : null;
-        return resumeStart(client, kind, { known: resume.backupId, restoring }, policy, (id) => watch(id, onRetry));
+        return resumeStart(client, kind, { known: resume.backupId, restoring: input.backupId }, policy, (id) => watch(id, onRetry));
       }
       if (kind === 'creation') return startCreationWith(client, policy, { transport, seed: input.seed });
       if (input.backupId === null) return throwError(() => new PiecesBackupError('a restoration needs a backup id'));

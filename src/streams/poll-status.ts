@@ -23,7 +23,7 @@ export function statusStrategy(
 
 // One poll per operation and client, kept in the client's own slot: they go when it goes.
 // The first subscriber's policy wins.
-const POLLS = Symbol('pieces-backup.shared-polls');
+const POLLS = /* @__PURE__ */ Symbol('pieces-backup.shared-polls');
 
 /**
  * Status of one creation or restoration, polled until it is terminal (COMPLETED, FAILED,
