@@ -99,8 +99,11 @@ export function findLostCreation(
       scheduler: policy.scheduler,
       with: () => throwError(() => streamStalled(progressSocket, policy.readTimeoutMs)),
     }),
-    map(({ creations }) => ({ running: creations.find((progress) => !isTerminalStatus(progress.status)), failure: [] as unknown[] })),
-    catchError((error: unknown) => of({ running: undefined, failure: [error] })),
+    map(({ creations }) => ({
+      running: creations.find((progress) => !isTerminalStatus(progress.status)),
+      unread: null as { error: unknown } | null,
+    })),
+    catchError((error: unknown) => of({ running: undefined, unread: { error } })),
   );
   const listed$ = fromAbortable((signal) => client.list({ signal, retry: false, timeout: policy.readTimeoutMs })).pipe(
     map(({ iterable }) =>
@@ -110,16 +113,16 @@ export function findLostCreation(
     ),
   );
   return running$.pipe(
-    switchMap(({ running, failure }) => {
+    switchMap(({ running, unread }) => {
       if (running) return of(running);
       return listed$.pipe(
         map((backup) => {
           if (backup) return completedProgress('creation', backup.id, backup, policy.now());
-          if (failure.length > 0) throw failure[0];
+          if (unread) throw unread.error;
           return null;
         }),
         // both reads failed: the first failure says why the daemon could not tell
-        catchError((error: unknown) => throwError(() => (failure.length > 0 ? failure[0] : error))),
+        catchError((error: unknown) => throwError(() => (unread ? unread.error : error))),
       );
     }),
   );
