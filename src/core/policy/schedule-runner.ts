@@ -83,6 +83,12 @@ export interface ScheduleRunnerOptions {
   state?: ScheduleState;
   /** How long to wait before looking again while an operation runs or the lock is held elsewhere, ms. Default 60 s. */
   recheckMs?: number;
+  /**
+   * The longest single timer, ms. Default 5 min. A sleeping host's timers fire late (monotonic
+   * clocks stop in suspend, background tabs are throttled), so the runner reads the clock again
+   * at least this often: a run missed during sleep starts within this long of waking.
+   */
+  wakeCheckMs?: number;
   /** Default twice the period. */
   staleAfterMs?: number;
   /** Default 50. */
@@ -133,7 +139,7 @@ export function createScheduleRunner(options: ScheduleRunnerOptions): ScheduleRu
   const schedule = 'kind' in options.schedule ? options.schedule : resolveSchedule(options.schedule);
   const scheduler = options.clock?.scheduler ?? asyncScheduler;
   const now = options.clock?.now ?? (() => scheduler.now());
-  const { deviceName, recheckMs = 60_000, historyLimit = 50 } = options;
+  const { deviceName, recheckMs = 60_000, historyLimit = 50, wakeCheckMs = 5 * 60_000 } = options;
   const staleAfterMs = options.staleAfterMs ?? 2 * schedule.periodMs;
   const lock = options.lock ?? createMemoryLock();
   const lockName = options.lockName ?? `pieces-backup.schedule.${deviceName}`;
@@ -209,7 +215,9 @@ export function createScheduleRunner(options: ScheduleRunnerOptions): ScheduleRu
     }
     if (phase !== 'waiting') phase = 'idle';
     publish();
-    timer = scheduler.schedule(() => void attempt('scheduled'), Math.max(0, Math.max(due, notBefore) - now()));
+    // never one long timer: a host's timers stop while it sleeps, so the wall clock is read again
+    const delay = Math.min(wakeCheckMs, Math.max(0, Math.max(due, notBefore) - now()));
+    timer = scheduler.schedule(() => void attempt('scheduled'), delay);
   };
 
   let waited = false;
@@ -220,8 +228,11 @@ export function createScheduleRunner(options: ScheduleRunnerOptions): ScheduleRu
     notBefore = now() + recheckMs;
   };
 
-  // A creation seen running at an earlier look: if this period's backup appears, it was joined.
-  let sawCreationAt: number | null = null;
+  // A creation found running when due is joined: it is this period's backup if a backup of
+  // this device newer than `joinAfter` (the newest when it was seen) appears once it ends.
+  let join: { seenAt: number; after: number } | null = null;
+  const newestOf = (backups: readonly Backup[]) =>
+    backups.filter((backup) => backup.device_name === deviceName).sort((a, b) => backupTime(b) - backupTime(a))[0];
 
   async function attempt(kind: 'scheduled' | 'manual'): Promise<RunRecord | null> {
     if (busy || disposed) return null;
@@ -236,27 +247,31 @@ export function createScheduleRunner(options: ScheduleRunnerOptions): ScheduleRu
     try {
       release = await lock.tryAcquire(lockName);
       if (!release) {
-        wait('lock');
+        if (kind === 'scheduled') wait('lock');
+        else waited = true; // a refused "back up now" leaves a scheduled wait as it was
         return null;
       }
       const startedAt = now();
       try {
         const running = await options.isOperationRunning();
         if (running) {
-          if (running === 'creation') sawCreationAt ??= startedAt;
-          wait(running);
+          if (running === 'creation' && kind === 'scheduled' && join === null) {
+            const before = newestOf(await options.listBackups());
+            join = { seenAt: startedAt, after: before ? backupTime(before) : -Infinity };
+          }
+          if (kind === 'scheduled') wait(running);
+          else waited = true;
           return null;
         }
         const backups = await options.listBackups();
         readDevices(backups);
         const period = periodOf(schedule, now());
-        const done = backups.some((backup) => backup.device_name === deviceName && backupTime(backup) >= period.start && backupTime(backup) < period.end);
-        if (kind === 'scheduled' && done) {
-          if (sawCreationAt !== null) {
-            const joined = backups
-              .filter((backup) => backup.device_name === deviceName)
-              .sort((a, b) => backupTime(b) - backupTime(a))[0];
-            result = { kind: 'joined', startedAt: sawCreationAt, endedAt: now(), end: 'completed', ...(joined && { backupId: joined.id }) };
+        const newest = newestOf(backups);
+        const joined = join !== null && newest !== undefined && backupTime(newest) > join.after;
+        const inPeriod = backups.some((backup) => backup.device_name === deviceName && backupTime(backup) >= period.start && backupTime(backup) < period.end);
+        if (kind === 'scheduled' && (joined || inPeriod)) {
+          if (joined && join && newest) {
+            result = { kind: 'joined', startedAt: join.seenAt, endedAt: now(), end: 'completed', backupId: newest.id };
             record(result);
           }
           state = onPeriodDone(schedule, state, now(), deviceName);
@@ -302,7 +317,7 @@ export function createScheduleRunner(options: ScheduleRunnerOptions): ScheduleRu
         if (!disposed) phase = 'idle';
         waitingFor = undefined;
         notBefore = 0;
-        sawCreationAt = null;
+        join = null;
       }
       busy = false;
       plan();
