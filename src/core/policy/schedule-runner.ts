@@ -293,6 +293,21 @@ export function createScheduleRunner(options: ScheduleRunnerOptions): ScheduleRu
       } catch (error) {
         outcome = { status: 'failed', error: errorOf(error) };
       }
+      if (outcome.status === 'failed' && outcome.error.name === 'ConflictError') {
+        // 409: an operation started since we looked (another runner without our lock, the
+        // desktop app). Not a failure: wait for it, and join it if it is a creation.
+        if (kind === 'scheduled') {
+          const running = (await options.isOperationRunning().catch(() => null)) ?? 'creation';
+          if (running === 'creation') {
+            const before = newestOf(await options.listBackups().catch(() => []));
+            join ??= { seenAt: startedAt, after: before ? backupTime(before) : -Infinity };
+          }
+          wait(running);
+        } else {
+          waited = true;
+        }
+        return null;
+      }
       state = onRunFinished(schedule, state, outcome, now(), deviceName);
       result = {
         kind,

@@ -169,10 +169,17 @@ describe('the schedule runner, in virtual time', () => {
     const a = runner('a', { lock: createMemoryLock() });
     const b = runner('b', { lock: createMemoryLock() });
     await clock.advance(5 * DAY);
-    a.dispose();
-    b.dispose();
     expect([...perPeriod(daemon).values()].every((count) => count === 1)).toBe(true);
     expect(daemon.maxConcurrent).toBe(1);
+    // both start at once: the loser's start is answered 409, which it joins instead of failing
+    const history = [...a.getSnapshot().health.history, ...b.getSnapshot().health.history];
+    expect(history.filter((run) => run.end !== 'completed')).toEqual([]);
+    const scheduled = history.filter((run) => run.kind === 'scheduled').length;
+    const joined = history.filter((run) => run.kind === 'joined').length;
+    expect(scheduled).toBe(daemon.creations.length);
+    expect(joined).toBe(scheduled); // each period: one ran it, the other joined it
+    a.dispose();
+    b.dispose();
   });
 
   it('"back up now" counts as the period\'s backup, and is refused while a creation runs', async () => {
