@@ -85,6 +85,21 @@ describe('the schedule runner, in virtual time', () => {
     expect(health.lastBackup?.deviceName).toBe('laptop');
   });
 
+  it('runs daily at 02:30 Berlin time through the change to summer time', async () => {
+    const { clock, daemon, runner } = setup(at('2026-03-27 12:00', 'Europe/Berlin'));
+    const schedule = runner('a', { schedule: { dailyAt: '02:30', timeZone: 'Europe/Berlin' } });
+    await clock.advance(4 * DAY);
+    schedule.dispose();
+    const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+    expect(daemon.creations.map((c) => berlin.format(c.startedAt))).toEqual([
+      '27/03/2026, 12:00 CET', // due at once: no backup since yesterday's 02:30
+      '28/03/2026, 02:30 CET',
+      '29/03/2026, 03:30 CEST', // 02:30 does not exist that night: just after the gap
+      '30/03/2026, 02:30 CEST',
+      '31/03/2026, 02:30 CEST',
+    ]);
+  });
+
   it('a host asleep for 3 days runs once when it wakes, not once per missed slot', async () => {
     const context = setup(at('2026-12-01 00:30')) as Setup & { sleep(ms: number): void };
     const { clock, daemon, runner } = context;
