@@ -236,7 +236,7 @@ export function createScheduleRunner(options: ScheduleRunnerOptions): ScheduleRu
 
   async function attempt(kind: 'scheduled' | 'manual'): Promise<RunRecord | null> {
     if (busy || disposed) return null;
-    if (kind === 'scheduled' && !isDue(state, now())) {
+    if (kind === 'scheduled' && (!isDue(state, now()) || now() < notBefore)) {
       plan();
       return null;
     }

@@ -147,6 +147,25 @@ describe('the schedule runner, in virtual time', () => {
     schedule.dispose();
   });
 
+  it('looks again every recheckMs while waiting, even when that is longer than the wake check', async () => {
+    const { clock, daemon, runner } = setup(at('2026-12-01 11:50'));
+    daemon.backups.push(backupMadeAt(at('2026-12-01 07:00')));
+    const looks: string[] = [];
+    const schedule = runner('a', {
+      recheckMs: 20 * MIN,
+      isOperationRunning: async () => {
+        looks.push(hhmm(daemon.now()));
+        return daemon.running;
+      },
+    });
+    daemon.restore(60 * MIN); // 11:50 to 12:50
+    await clock.advance(90 * MIN);
+    // due at once at start; the restore ends at 12:50, just before that look
+    expect(looks).toEqual(['12-01 11:50', '12-01 12:10', '12-01 12:30', '12-01 12:50']);
+    expect(daemon.creations.map((c) => hhmm(c.startedAt))).toEqual(['12-01 12:50']);
+    schedule.dispose();
+  });
+
   it('joins a creation already running when it is due: the period is done, no second one', async () => {
     const { clock, daemon, runner } = setup(at('2026-12-01 17:00'));
     daemon.backups.push(backupMadeAt(at('2026-12-01 13:00')));
