@@ -1,6 +1,5 @@
 import type { LifecycleContext } from './lifecycle-context.js';
-import type { CancelInput } from './cancel-operation.js';
-import type { CheckInput, RestorationBaseline } from './check-outcome.js';
+import type { CancelInput, CheckInput, RestorationBaseline } from '../src/streams/index.js';
 
 // The states both charts have, the same by construction: each chart spreads them in, so it
 // still reads whole in its own file (and to the inspector and xstate/graph). Only names of

@@ -1,5 +1,5 @@
-import { PiecesBackupError } from '../../src/api/index.js';
-import type { OperationKind } from '../../src/models/index.js';
+import { PiecesBackupError } from '../../api/errors/index.js';
+import type { OperationKind } from '../../models/index.js';
 
 /**
  * A lifecycle resumed from a snapshot taken while it was `starting` (the operation's id was

@@ -1,4 +1,4 @@
-import { PiecesBackupError } from '../../src/api/index.js';
+import { PiecesBackupError } from '../../api/errors/index.js';
 /**
  * A cancel was asked for but not confirmed before its deadline: the cancel request itself
  * kept failing (an outage), or the daemon accepted it and never reported `CANCELED`. The

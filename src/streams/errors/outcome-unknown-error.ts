@@ -1,5 +1,5 @@
-import { PiecesBackupError } from '../../src/api/index.js';
-import type { OperationKind } from '../../src/models/index.js';
+import { PiecesBackupError } from '../../api/errors/index.js';
+import type { OperationKind } from '../../models/index.js';
 
 /**
  * RETRY asked the daemon, and its answer cannot tell whether this operation ran: the status
