@@ -138,8 +138,6 @@ export {
   type BackupsState,
   type BackupsStore,
   type Equality,
-  type BusyState,
-  type HeadlineFacts,
   type Lifecycle,
   type LifecycleSnapshot,
   type LifecycleState,
