@@ -1,32 +1,35 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Backup } from '../models/index.js';
 import { Operation } from './operation.js';
 import type { OperationEnv } from './operation-env.js';
-import { PacedUpload, PIECE_BYTES, StagedFile } from './transfer.js';
+import { ParallelSha256 } from './parallel-hash.js';
+import { PacedUpload, StagedFile } from './transfer.js';
 
 /**
  * A byte copy of the live database straight into the cloud's staging and its sha256, in one
- * pass: each 4 MiB piece read is written and hashed, so the database is read once and the
+ * pass: each 4 MiB piece read is written and hashed (on a worker, while the next is read), so the database is read once and the
  * hash is of exactly the staged bytes. Consistent without SQLite's help: every write to the
  * database is a synchronous statement on this thread (journal_mode=DELETE), so none is
  * half-done while this runs, and the file holds every committed page. Left open: its fsync
  * comes before the commit's rename.
  */
 function snapshotDatabase(source: string, target: string): { file: StagedFile; bytes: number; sha256: string } {
-  const hash = createHash('sha256');
-  const piece = Buffer.allocUnsafe(PIECE_BYTES);
   const input = fs.openSync(source, 'r');
   let file: StagedFile | undefined;
+  const hash = new ParallelSha256();
   try {
-    file = new StagedFile(target, 'wx');
+    const output = (file = new StagedFile(target, 'wx'));
     let bytes = 0;
-    for (let read = 0; (read = fs.readSync(input, piece, 0, piece.length, bytes)) > 0; bytes += read) {
-      file.write(piece, read);
-      hash.update(piece.subarray(0, read));
+    for (let read = 1; read > 0; bytes += read) {
+      read = hash.piece((piece) => {
+        const length = fs.readSync(input, piece, 0, piece.length, bytes);
+        if (length > 0) output.write(piece, length);
+        return length;
+      });
     }
-    return { file, bytes, sha256: hash.digest('hex') };
+    return { file, bytes, sha256: hash.digest() };
   } catch (error) {
+    hash.dispose();
     file?.close();
     throw error;
   } finally {
