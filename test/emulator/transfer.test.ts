@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { isTerminalStatus, type BackupStreamedProgress } from '../../src/models/index.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { ParallelSha256, SLOT_BYTES } from '../../src/emulator/parallel-hash.js';
 import { StagedFile, Transfer } from '../../src/emulator/transfer.js';
 import { sampleAsset } from '../../src/emulator/sample-assets.js';
 
@@ -107,6 +108,48 @@ describe('creation snapshot', () => {
     const second = emulator.admin.seedBackup({ timestamp: '2026-12-01T07:00:00Z' });
     expect(second.id).not.toBe(first.id);
     expect(fs.readdirSync(path.join(emulator.dataDir, 'cloud', 'objects'))).toHaveLength(1);
+  });
+});
+
+describe('ParallelSha256', () => {
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+  /** Feeds `bytes` in pieces of `size` through `hash` (copying into the lent piece, as a read does). */
+  const feed = (hash: ParallelSha256, bytes: Buffer, from: number, to: number) => {
+    for (let at = from; at < to; ) at += hash.piece((piece) => bytes.copy(piece, 0, at, Math.min(to, at + piece.length)));
+  };
+
+  it('hashes what each piece was filled with, streams interleaved, like one sha256 of the whole', () => {
+    const a = Buffer.alloc(3 * SLOT_BYTES + 17);
+    const b = Buffer.alloc(2 * SLOT_BYTES + 5);
+    for (let i = 0; i < a.length; i += 4093) a[i] = i % 251;
+    for (let i = 0; i < b.length; i += 997) b[i] = (i * 7) % 253;
+    const ha = new ParallelSha256();
+    const hb = new ParallelSha256();
+    // on Node the pieces go to the worker (the in-thread fallback is for where none starts)
+    expect((ha as unknown as { pool: unknown }).pool).not.toBeNull();
+    feed(ha, a, 0, SLOT_BYTES + 3);
+    feed(hb, b, 0, SLOT_BYTES);
+    feed(ha, a, SLOT_BYTES + 3, a.length);
+    feed(hb, b, SLOT_BYTES, b.length);
+    expect(hb.digest()).toBe(sha256(b));
+    expect(ha.digest()).toBe(sha256(a));
+    const empty = new ParallelSha256();
+    expect(empty.digest()).toBe(sha256(Buffer.alloc(0)));
+  });
+
+  it('a piece whose fill throws hashes nothing and the hash goes on; a disposed stream leaves the others intact', () => {
+    const bytes = Buffer.from('the bytes that count');
+    const kept = new ParallelSha256();
+    const dropped = new ParallelSha256();
+    feed(dropped, Buffer.alloc(SLOT_BYTES + 1, 3), 0, SLOT_BYTES + 1);
+    expect(() =>
+      kept.piece(() => {
+        throw new Error('read failed');
+      }),
+    ).toThrow('read failed');
+    dropped.dispose();
+    feed(kept, bytes, 0, bytes.length);
+    expect(kept.digest()).toBe(sha256(bytes));
   });
 });
 
