@@ -16,7 +16,7 @@ import { PacedUpload, StagedFile } from './transfer.js';
 function snapshotDatabase(source: string, target: string): { file: StagedFile; bytes: number; sha256: string } {
   const input = fs.openSync(source, 'r');
   let file: StagedFile | undefined;
-  const hash = new ParallelSha256();
+  const hash = new ParallelSha256(fs.fstatSync(input).size);
   try {
     const output = (file = new StagedFile(target, 'wx'));
     let bytes = 0;

@@ -104,9 +104,17 @@ function sharedPool(): Pool | null {
  */
 export class ParallelSha256 {
   private readonly stream = nextStream++;
-  private readonly pool = sharedPool();
-  private readonly local: Hash | undefined = this.pool ? undefined : createHash('sha256');
+  private readonly pool: Pool | null;
+  private readonly local: Hash | undefined;
   private localPiece: Buffer | undefined;
+  private readonly bytes: number;
+
+  /** `bytes`: about how much will be hashed; up to one piece is hashed here (no hand-off to wait for). */
+  constructor(bytes = Number.POSITIVE_INFINITY) {
+    this.bytes = bytes;
+    this.pool = bytes > SLOT_BYTES ? sharedPool() : null;
+    this.local = this.pool ? undefined : createHash('sha256');
+  }
 
   /**
    * Lends a piece of up to `SLOT_BYTES` to `fill` (read into it, write from it), then hashes
@@ -114,7 +122,7 @@ export class ParallelSha256 {
    */
   piece(fill: (piece: Buffer) => number): number {
     if (!this.pool) {
-      const piece = (this.localPiece ??= Buffer.allocUnsafe(SLOT_BYTES));
+      const piece = (this.localPiece ??= Buffer.allocUnsafe(Math.max(1, Math.min(SLOT_BYTES, this.bytes))));
       const length = fill(piece);
       this.local!.update(piece.subarray(0, length));
       return length;

@@ -239,7 +239,7 @@ abstract class Paced {
 export class Transfer extends Paced {
   private sourceFd: number | undefined;
   private target: StagedFile | undefined;
-  private readonly hash = new ParallelSha256();
+  private hash: ParallelSha256 | undefined;
   private hashed = false;
 
   constructor(private readonly options: TransferOptions) {
@@ -250,15 +250,16 @@ export class Transfer extends Paced {
     this.sourceFd = fs.openSync(this.options.source, 'r');
     const total = fs.fstatSync(this.sourceFd).size;
     this.target = new StagedFile(this.options.target);
+    this.hash = new ParallelSha256(total);
     return total;
   }
 
   protected move(offset: number, size: number): number {
     if (this.sourceFd === undefined || this.target === undefined) throw new Error('transfer is not open');
-    const [source, target] = [this.sourceFd, this.target];
+    const [source, target, hash] = [this.sourceFd, this.target, this.hash!];
     let done = 0;
     while (done < size) {
-      done += this.hash.piece((piece) => {
+      done += hash.piece((piece) => {
         const read = fs.readSync(source, piece, 0, Math.min(piece.length, size - done), offset + done);
         if (read <= 0) throw new Error('source ended early');
         target.write(piece, read);
@@ -274,7 +275,7 @@ export class Transfer extends Paced {
    */
   protected finish(): void {
     this.hashed = true;
-    const sha256 = this.hash.digest();
+    const sha256 = this.hash!.digest();
     const total = this.total;
     let verified = true;
     let failure: unknown;
@@ -307,7 +308,7 @@ export class Transfer extends Paced {
     this.target?.close();
     if (!this.hashed) {
       this.hashed = true;
-      this.hash.dispose();
+      this.hash?.dispose();
     }
   }
 }

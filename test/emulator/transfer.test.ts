@@ -135,6 +135,11 @@ describe('ParallelSha256', () => {
     expect(ha.digest()).toBe(sha256(a));
     const empty = new ParallelSha256();
     expect(empty.digest()).toBe(sha256(Buffer.alloc(0)));
+    // at most one piece: hashed in this thread, same digest
+    const small = new ParallelSha256(b.length > SLOT_BYTES ? 100 : 0);
+    expect((small as unknown as { pool: unknown }).pool).toBeNull();
+    feed(small, b, 0, 100);
+    expect(small.digest()).toBe(sha256(b.subarray(0, 100)));
   });
 
   it('a piece whose fill throws hashes nothing and the hash goes on; a disposed stream leaves the others intact', () => {
