@@ -7,29 +7,30 @@ import { PacedUpload, StagedFile } from './transfer.js';
 
 /**
  * A byte copy of the live database straight into the cloud's staging and its sha256, in one
- * pass: each 4 MiB piece read is written and hashed (on a worker, while the next is read), so the database is read once and the
- * hash is of exactly the staged bytes. Consistent without SQLite's help: every write to the
- * database is a synchronous statement on this thread (journal_mode=DELETE), so none is
- * half-done while this runs, and the file holds every committed page. Left open: its fsync
- * comes before the commit's rename.
+ * pass: each 4 MiB piece read is written and hashed (on a worker, while the next is read), so
+ * the database is read once and the hash is of exactly the staged bytes. Consistent without
+ * SQLite's help: every write to the database is a synchronous statement on this thread
+ * (journal_mode=DELETE), so none is half-done while this runs, and the file holds every
+ * committed page. Left open: its fsync comes before the commit's rename.
  */
 function snapshotDatabase(source: string, target: string): { file: StagedFile; bytes: number; sha256: string } {
   const input = fs.openSync(source, 'r');
   let file: StagedFile | undefined;
-  const hash = new ParallelSha256(fs.fstatSync(input).size);
+  let hash: ParallelSha256 | undefined;
   try {
+    const sha256 = (hash = new ParallelSha256(fs.fstatSync(input).size));
     const output = (file = new StagedFile(target, 'wx'));
     let bytes = 0;
     for (let read = 1; read > 0; bytes += read) {
-      read = hash.piece((piece) => {
+      read = sha256.piece((piece) => {
         const length = fs.readSync(input, piece, 0, piece.length, bytes);
         if (length > 0) output.write(piece, length);
         return length;
       });
     }
-    return { file, bytes, sha256: hash.digest() };
+    return { file, bytes, sha256: sha256.digest() };
   } catch (error) {
-    hash.dispose();
+    hash?.dispose();
     file?.close();
     throw error;
   } finally {
