@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 /** Pieces of shared memory; the worker hashes them in ring order. */
@@ -95,12 +96,22 @@ function sharedPool(): Pool | null {
 }
 
 /**
+ * Whether a core is likely idle for the worker (1-minute load average below the cores less
+ * half of one). On a busy machine the worker waits for a core and the hand-offs cost more than
+ * they save: the pass took 1.3-1.7x as long with it at loads of 13-16 on 2 cores, 0.8x at 1.7.
+ */
+function coreToSpare(): boolean {
+  return (os.loadavg()[0] ?? 0) < os.availableParallelism() - 0.5;
+}
+
+/**
  * A sha256 computed on a worker thread while this thread goes on reading and writing: the
  * caller reads each piece into shared memory, writes it out from there, and hands it over;
  * the worker hashes it while the next piece is read and written (on 100 MB the hash costs
  * more than the copy, so running both at once takes about the longer of the two instead of
  * their sum). Synchronous for the caller (it blocks only when all the pieces are still being
- * hashed), so a snapshot stays one synchronous pass. Without a worker it hashes here.
+ * hashed), so a snapshot stays one synchronous pass. Without a worker, or on a busy machine,
+ * it hashes here.
  */
 export class ParallelSha256 {
   private readonly stream = nextStream++;
@@ -109,10 +120,14 @@ export class ParallelSha256 {
   private localPiece: Buffer | undefined;
   private readonly bytes: number;
 
-  /** `bytes`: about how much will be hashed; up to one piece is hashed here (no hand-off to wait for). */
-  constructor(bytes = Number.POSITIVE_INFINITY) {
+  /**
+   * `bytes`: about how much will be hashed; up to one piece is hashed here (no hand-off to
+   * wait for). `where`: `auto` uses the worker only while the machine has a core to spare.
+   */
+  constructor(bytes = Number.POSITIVE_INFINITY, where: 'auto' | 'worker' | 'here' = 'auto') {
     this.bytes = bytes;
-    this.pool = bytes > SLOT_BYTES ? sharedPool() : null;
+    const offThread = where === 'worker' || (where === 'auto' && bytes > SLOT_BYTES && coreToSpare());
+    this.pool = offThread ? sharedPool() : null;
     this.local = this.pool ? undefined : createHash('sha256');
   }
 

@@ -123,8 +123,8 @@ describe('ParallelSha256', () => {
     const b = Buffer.alloc(2 * SLOT_BYTES + 5);
     for (let i = 0; i < a.length; i += 4093) a[i] = i % 251;
     for (let i = 0; i < b.length; i += 997) b[i] = (i * 7) % 253;
-    const ha = new ParallelSha256();
-    const hb = new ParallelSha256();
+    const ha = new ParallelSha256(a.length, 'worker');
+    const hb = new ParallelSha256(b.length, 'worker');
     // on Node the pieces go to the worker (the in-thread fallback is for where none starts)
     expect((ha as unknown as { pool: unknown }).pool).not.toBeNull();
     feed(ha, a, 0, SLOT_BYTES + 3);
@@ -133,8 +133,11 @@ describe('ParallelSha256', () => {
     feed(hb, b, SLOT_BYTES, b.length);
     expect(hb.digest()).toBe(sha256(b));
     expect(ha.digest()).toBe(sha256(a));
-    const empty = new ParallelSha256();
+    const empty = new ParallelSha256(0, 'worker');
     expect(empty.digest()).toBe(sha256(Buffer.alloc(0)));
+    const here = new ParallelSha256(a.length, 'here');
+    feed(here, a, 0, a.length);
+    expect(here.digest()).toBe(sha256(a));
     // at most one piece: hashed in this thread, same digest
     const small = new ParallelSha256(100);
     expect((small as unknown as { pool: unknown }).pool).toBeNull();
@@ -144,8 +147,8 @@ describe('ParallelSha256', () => {
 
   it('a piece whose fill throws hashes nothing and the hash goes on; a disposed stream leaves the others intact', () => {
     const bytes = Buffer.from('the bytes that count');
-    const kept = new ParallelSha256();
-    const dropped = new ParallelSha256();
+    const kept = new ParallelSha256(bytes.length, 'worker');
+    const dropped = new ParallelSha256(SLOT_BYTES + 1, 'worker');
     feed(dropped, Buffer.alloc(SLOT_BYTES + 1, 3), 0, SLOT_BYTES + 1);
     expect(() =>
       kept.piece(() => {
