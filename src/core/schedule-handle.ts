@@ -261,7 +261,11 @@ export function createScheduleHandle(options: ScheduleOptions | undefined, deps:
       schedule,
       deviceName: SELF,
       lockName: `pieces-backup.schedule.${options.deviceName ?? 'this-device'}`,
-      listBackups: async () => asSelf((await client.list()).iterable),
+      listBackups: async () => {
+        // another tab or process on the same storage may have learned the device meanwhile
+        device ??= storage.load()?.deviceName ?? null;
+        return asSelf((await client.list()).iterable);
+      },
       // the core's own lifecycles, then discovery (live while observed); a start that races
       // another runner is answered 409, which the runner waits on
       isOperationRunning: async () => {
