@@ -5,7 +5,7 @@ import type { Backup } from '../models/index.js';
 import { durationToMs, parseDuration } from './policy/duration.js';
 import { defaultRunnerLock, type RunnerLock } from './policy/runner-lock.js';
 import { createScheduleRunner, type RunRecord, type ScheduleHealth, type ScheduleRunner } from './policy/schedule-runner.js';
-import { resolveSchedule, type RunOutcome, type SchedulePolicy, type ScheduleState } from './policy/schedule.js';
+import { resolveSchedule, type ResolvedSchedule, type RunOutcome, type SchedulePolicy, type ScheduleState } from './policy/schedule.js';
 import type { BackupLifecycle, BackupSnapshot, RestoreLifecycle } from './lifecycle.js';
 import type { OperationsState } from './operations-store.js';
 import { createStore, type Store } from './store.js';
@@ -192,6 +192,22 @@ export interface ScheduleHandleDeps {
   afterBackup: () => void;
 }
 
+/** The schedule options checked once: throws `PolicyInputError` (the core calls it before building anything). */
+export function resolveScheduleOptions(options: ScheduleOptions): { schedule: ResolvedSchedule; staleAfterMs: number | undefined } {
+  const { every, dailyAt, jitter, backoff, timeZone } = options;
+  const policy = {
+    // both given reach resolveSchedule, which refuses them
+    ...(every !== undefined && { every }),
+    ...(dailyAt !== undefined && { dailyAt }),
+    ...(jitter !== undefined && { jitter }),
+    ...(backoff !== undefined && { backoff }),
+    ...(timeZone !== undefined && { timeZone }),
+  } as SchedulePolicy;
+  const staleAfterMs =
+    options.staleAfter === undefined ? undefined : durationToMs(parseDuration(options.staleAfter, 'staleAfter'), 'staleAfter');
+  return { schedule: resolveSchedule(policy), staleAfterMs };
+}
+
 /** `core.schedule` (internal: the core builds it). Throws `PolicyInputError` for a schedule that does not parse. */
 export function createScheduleHandle(options: ScheduleOptions | undefined, deps: ScheduleHandleDeps): ScheduleHandle {
   if (!options) {
@@ -206,15 +222,8 @@ export function createScheduleHandle(options: ScheduleOptions | undefined, deps:
       dispose: () => store.set({ ...IDLE, phase: 'disposed' }),
     };
   }
-  const { every, dailyAt, jitter, backoff, timeZone } = options;
-  const policy = {
-    ...(every !== undefined ? { every } : { dailyAt: dailyAt as string }),
-    ...(jitter !== undefined && { jitter }),
-    ...(backoff !== undefined && { backoff }),
-    ...(timeZone !== undefined && { timeZone }),
-  } as SchedulePolicy;
-  const schedule = resolveSchedule(policy);
-  const staleAfterMs = options.staleAfter === undefined ? undefined : durationToMs(parseDuration(options.staleAfter, 'staleAfter'), 'staleAfter');
+  const { every, dailyAt } = options;
+  const { schedule, staleAfterMs } = resolveScheduleOptions(options);
   const storage = options.storage ?? defaultScheduleStorage(`pieces-backup.schedule${options.deviceName ? `.${options.deviceName}` : ''}`);
   const stored = storage.load();
   const { deviceName: learned, ...savedState } = stored ?? {};

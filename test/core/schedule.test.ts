@@ -220,3 +220,14 @@ describe('core.retention', () => {
     expect(left.map((backup) => backup.id)).toEqual([core.schedule.getSnapshot().history[0]?.backupId]);
   });
 });
+
+describe('core.schedule input', () => {
+  it('a schedule that does not parse, or gives both every and dailyAt, throws PolicyInputError from createBackupCore', () => {
+    const client = createBackupClient({ baseUrl: 'http://127.0.0.1:1' });
+    expect(() => createBackupCore(client, { schedule: { every: 'six hours' } })).toThrow(expect.objectContaining({ name: 'PolicyInputError', field: 'every' }));
+    expect(() => createBackupCore(client, { schedule: { every: '6h', dailyAt: '02:30' } })).toThrow(/not both/);
+    expect(() => createBackupCore(client, { schedule: {} })).toThrow(/give every/);
+    expect(() => createBackupCore(client, { schedule: { every: '6h', staleAfter: 'soon' } })).toThrow(expect.objectContaining({ field: 'staleAfter' }));
+    expect(() => createBackupCore(client, { retention: { keepLast: 0 } })).toThrow(/keep nothing/);
+  });
+});
