@@ -176,6 +176,12 @@ function runLifecycle(backup: BackupLifecycle): Promise<RunOutcome> {
     }
     const unsubscribe = backup.subscribe(() => {
       const snapshot = backup.getSnapshot();
+      if (snapshot.status === 'stopped' && !isSettledState(snapshot.value)) {
+        // the core was disposed mid-run: end the run, so the runner gives the lock back
+        unsubscribe();
+        resolve({ status: 'failed', error: { name: 'AbortedError', message: 'the core was disposed during the backup; it runs on in Pieces OS' } });
+        return;
+      }
       if (!isSettledState(snapshot.value)) return;
       unsubscribe();
       resolve(outcomeOf(snapshot));
