@@ -105,7 +105,8 @@ const DAEMON_COMMANDS: Record<string, DaemonCommand> = {
       ['--every <duration>', 'back up every DURATION (at least 1m), periods aligned to the Unix epoch: 6h runs at 00:00, 06:00, ... UTC'],
       ['--daily-at <HH:MM>', 'back up daily at this local time'],
       ['--jitter <duration>', 'a random delay after each period starts, up to DURATION'],
-      ...RETENTION_FLAGS,
+      ...RETENTION_FLAGS.filter(([flags]) => !flags.startsWith('--device')),
+      ['--device <name>', "this device's name in Pieces OS: its backups count for a period, and a prune thins only them (default: learned from the first backup, kept in the state file)"],
       ['--state-file <path>', 'where the schedule keeps its state; its directory holds the lock (default: $XDG_STATE_HOME/pieces-backup/schedule.json)'],
     ],
     run: async (context, _args, options) => {
