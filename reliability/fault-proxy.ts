@@ -7,8 +7,11 @@ import net from 'node:net';
 
 export type Direction = 'upstream' | 'downstream';
 
-/** Which connections a toxic acts on: their numbers, a predicate on the number, or all (omitted). */
-export type ConnectionSelector = readonly number[] | ((connection: number) => boolean);
+/**
+ * Which connections a toxic acts on: their numbers, or a predicate (asked for every chunk, so
+ * it can wait for the first request line), or all when omitted.
+ */
+export type ConnectionSelector = readonly number[] | ((connection: { number: number; firstLine: string }) => boolean);
 
 interface ToxicBase {
   direction: Direction;
@@ -73,8 +76,8 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-const selects = (selector: ConnectionSelector | undefined, connection: number) =>
-  selector === undefined || (typeof selector === 'function' ? selector(connection) : selector.includes(connection));
+const selects = (selector: ConnectionSelector | undefined, connection: { number: number; firstLine: string }) =>
+  selector === undefined || (typeof selector === 'function' ? selector(connection) : selector.includes(connection.number));
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -145,7 +148,7 @@ class Pipe {
   }
 
   private toxics() {
-    return this.connection.proxy.toxicsFor(this.connection.number, this.direction);
+    return this.connection.proxy.toxicsFor(this.connection, this.direction);
   }
 
   private async pass(chunk: Buffer) {
@@ -245,7 +248,7 @@ class Connection {
 
   onClientData(chunk: Buffer) {
     if (this.firstLine === '') this.firstLine = chunk.toString('latin1').split('\r\n', 1)[0] ?? '';
-    const reuse = this.proxy.toxicsFor(this.number, 'upstream').find((toxic) => toxic.kind === 'close-on-reuse');
+    const reuse = this.proxy.toxicsFor(this, 'upstream').find((toxic) => toxic.kind === 'close-on-reuse');
     if (reuse && !this.up.stopped && this.down.forwarded > 0 && Date.now() - this.lastActivity >= (reuse.idleMs ?? 50)) {
       this.up.cut('close-on-reuse');
       return;
@@ -269,7 +272,7 @@ class ProxyState {
 
   constructor(readonly target: { host: string; port: number }) {}
 
-  toxicsFor(connection: number, direction: Direction): Toxic[] {
+  toxicsFor(connection: { number: number; firstLine: string }, direction: Direction): Toxic[] {
     return [...this.toxics].filter((toxic) => toxic.direction === direction && selects(toxic.connections, connection));
   }
 
