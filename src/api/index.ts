@@ -42,6 +42,7 @@ export {
   isNotFoundError,
   isPiecesBackupError,
   isProtocolError,
+  isRequestUnsent,
   isServerError,
   isTimeoutError,
   isUpdateRequiredError,

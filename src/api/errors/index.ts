@@ -22,6 +22,7 @@ export {
   isNotFoundError,
   isPiecesBackupError,
   isProtocolError,
+  isRequestUnsent,
   isServerError,
   isTimeoutError,
   isUpdateRequiredError,
