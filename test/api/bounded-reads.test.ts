@@ -52,7 +52,7 @@ describe('a body that stalls after its headers', () => {
   it('ends a status read with TimeoutError within its timeout, as one failed attempt', async () => {
     const { id } = await createBackupClient({ baseUrl: emulator.url }).create();
     proxy.add(silentBody([1]));
-    const result = await settledWithin(client({ retry: false }).status('creation', id), 3_000);
+    const result = await settledWithin(client({ retry: 0 }).status('creation', id), 3_000);
     expect(isTimeoutError(result.error)).toBe(true);
     expect(result.elapsedMs).toBeLessThan(TIMEOUT + 1_000);
   });
@@ -71,14 +71,14 @@ describe('a body that stalls after its headers', () => {
   it('bounds each of list and getBackup without a retry', async () => {
     const { id } = await createBackupClient({ baseUrl: emulator.url }).create();
     proxy.add(silentBody([1, 2]));
-    const api = client({ retry: false });
+    const api = client({ retry: 0 });
     const results = await Promise.all([settledWithin(api.list(), 3_000), settledWithin(api.getBackup(id), 3_000)]);
     expect(results.map((r) => isTimeoutError(r.error))).toEqual([true, true]);
   });
 
   it('an error answer whose body stalls still ends, as the HttpError of its status', async () => {
     proxy.add(silentBody([1], 3));
-    const result = await settledWithin(client({ retry: false }).status('creation', '9.0.0_1'), 3_000);
+    const result = await settledWithin(client({ retry: 0 }).status('creation', '9.0.0_1'), 3_000);
     expect(isHttpError(result.error) && result.error.status).toBe(404);
   });
 
