@@ -169,7 +169,7 @@ export async function runProxyCase(proxyCase: ProxyCase, boundMs = HANG_BOUND_MS
       case: proxyCase,
       end: settled.end,
       verdict: judgement.verdict,
-      reasons: judgement.verdict === 'ok' ? [] : [...judgement.reasons, `${settled.end}${why}`],
+      reasons: judgement.verdict === 'ok' ? [] : [...judgement.reasons, `${settled.end} in ${elapsedMs} ms${why}`],
       elapsedMs,
       wire,
     };
@@ -271,7 +271,10 @@ export async function proxyFaults(scale: Scale): Promise<ProbeResult> {
     if (result.verdict === 'unknown') {
       unknownByKind[result.case.kind] = (unknownByKind[result.case.kind] ?? 0) + 1;
       // only a partition past the outage bound leaves the daemon unreachable
-      if (result.case.kind !== 'partition-long') unknownReachable += 1;
+      if (result.case.kind !== 'partition-long') {
+        unknownReachable += 1;
+        report.fail(`${result.case.name}: outcome unknown while the daemon was reachable: ${result.reasons.join('; ')} | ${result.wire.join(' ')}`);
+      }
     }
   }
   return report.finish(
