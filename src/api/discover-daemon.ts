@@ -59,6 +59,7 @@ async function probe(baseUrl: string, options: DiscoverDaemonOptions): Promise<s
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   try {
     const response = await fetch(`${baseUrl}/.well-known/health`, { signal, headers: { accept: 'text/plain' } });
+    // the signal bounds the body too: a health answer that stalls after its headers is aborted
     const body = await response.text();
     if (response.status === 200 && body.startsWith('ok')) return FOUND;
     if (response.status === 200) return 'answered 200 but not `ok...`';
