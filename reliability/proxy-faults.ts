@@ -180,58 +180,82 @@ export async function runProxyCase(proxyCase: ProxyCase, boundMs = HANG_BOUND_MS
   }
 }
 
-/** The toxics of one case of `kind`, variant `variant`: cut points and connections vary with it. */
+/**
+ * A variant is `combo + 12 * cut`: `combo` (0-11) picks lifecycle x transport x CANCEL (see
+ * `proxyCases`), `cut` the wire fault's parameters, so every cut meets every combination.
+ */
+const COMBOS = 12;
+
+/**
+ * Where a silent / FIN / RST cut lands, one connection at a time (every connection cut would
+ * be an outage, which the partitions are). Connection 1 is the first the lifecycle opens (a
+ * restore's baseline status read, a creation's start stream); 2 the next (a polled creation's
+ * first status read, a restore's start). Mid-body cuts are the issue's hangs.
+ */
+const CUTS: ReadonlyArray<{ connection: number; direction: Direction; at: { afterBytes: number; afterHeaders?: boolean } }> = [
+  { connection: 1, direction: 'downstream', at: { afterHeaders: true, afterBytes: 30 } },
+  { connection: 2, direction: 'downstream', at: { afterHeaders: true, afterBytes: 30 } },
+  { connection: 1, direction: 'downstream', at: { afterBytes: 12 } },
+  { connection: 2, direction: 'downstream', at: { afterHeaders: true, afterBytes: 0 } },
+  { connection: 3, direction: 'downstream', at: { afterHeaders: true, afterBytes: 400 } },
+  { connection: 1, direction: 'upstream', at: { afterBytes: 40 } },
+];
+
+const CUT_KINDS: readonly ProxyFaultKind[] = ['silent', 'fin', 'reset'];
+
+/** The wire fault of variant `variant` of `kind`. */
 function toxicsOf(kind: ProxyFaultKind, variant: number): Pick<ProxyCase, 'toxics' | 'partition'> {
-  // one connection of the first four: 1 is the first the lifecycle opens (a restore's baseline
-  // read, a start stream). Every connection cut would be an outage, which the partitions are
-  const connections = [[1], [2], [3], [4]][variant % 4]!;
-  const direction: Direction = variant % 5 === 4 ? 'upstream' : 'downstream';
-  const cut = [
-    { afterBytes: 12 },
-    { afterHeaders: true, afterBytes: 0 },
-    { afterHeaders: true, afterBytes: 30 },
-    { afterHeaders: true, afterBytes: 400 },
-  ][Math.floor(variant / 4) % 4]!;
+  const pick = <T>(values: readonly T[]) => values[Math.floor(variant / COMBOS) % values.length]!;
   switch (kind) {
     case 'latency':
-      return { toxics: [{ kind, direction: 'downstream', latencyMs: [20, 80, 200][variant % 3]! }] };
+      return { toxics: [{ kind, direction: 'downstream', latencyMs: pick([20, 150]) }] };
     case 'slicer':
-      return { toxics: [{ kind, direction: variant % 2 === 0 ? 'downstream' : 'upstream', sizeBytes: [1, 7, 64][variant % 3]!, delayMs: 1 }] };
+      return { toxics: [{ kind, direction: pick(['downstream', 'upstream'] as const), sizeBytes: pick([1, 7]), delayMs: 1 }] };
     case 'bandwidth':
       return {
         toxics: [
           { kind: 'slicer', direction: 'downstream', sizeBytes: 256, delayMs: 0 },
-          { kind, direction: 'downstream', bytesPerSecond: [4_000, 16_000, 64_000][variant % 3]! },
+          { kind, direction: 'downstream', bytesPerSecond: pick([4_000, 32_000]) },
         ],
       };
     case 'silent':
     case 'fin':
-    case 'reset':
-      return { toxics: [{ kind, direction, connections, ...cut }] };
+    case 'reset': {
+      const { connection, direction, at } = pick(CUTS);
+      return { toxics: [{ kind, direction, connections: [connection], ...at }] };
+    }
     case 'partition-short':
-      return { partition: { atMs: [100, 400, 800][variant % 3]!, forMs: OUTAGE_TIMEOUT_MS / 2 } };
+      return { partition: { atMs: pick([100, 600]), forMs: OUTAGE_TIMEOUT_MS / 2 } };
     case 'partition-long':
-      return { partition: { atMs: [100, 400, 800][variant % 3]!, forMs: OUTAGE_TIMEOUT_MS + 4_000 } };
+      return { partition: { atMs: pick([100, 600]), forMs: OUTAGE_TIMEOUT_MS + 4_000 } };
     case 'close-on-reuse':
-      return { toxics: [{ kind, direction: 'upstream', idleMs: [20, 40, 80][variant % 3]! }] };
+      return { toxics: [{ kind, direction: 'upstream', idleMs: pick([20, 60]) }] };
   }
 }
 
-/** Variants a kind runs: 24 in the full run (every lifecycle x transport x CANCEL, 4 cut points); 2 in CI, rotated so the slice hits every transport. */
-function variantsOf(scale: Scale, kindIndex: number): number[] {
-  if (scale === 'full') return Array.from({ length: 24 }, (_, variant) => variant);
-  return [(2 * kindIndex) % 24, (2 * kindIndex + 9) % 24];
+/**
+ * Full: every combination with every cut (72 cases of each cut kind), or with two settings of
+ * the others (24 each). CI: two cases of each kind, rotated over the combinations; the cut
+ * kinds' include the issue's hangs (a restore's baseline read and a polled creation's status
+ * read, silent mid-body).
+ */
+function variantsOf(scale: Scale, kind: ProxyFaultKind, kindIndex: number): number[] {
+  const cuts = CUT_KINDS.includes(kind) ? CUTS.length : 2;
+  if (scale === 'full') return Array.from({ length: COMBOS * cuts }, (_, variant) => variant);
+  if (kind === 'silent') return [1, 4 + COMBOS];
+  return [(2 * kindIndex) % COMBOS, ((2 * kindIndex + 5) % COMBOS) + COMBOS];
 }
 
 /** The cases of every kind, spread over lifecycles, transports and CANCEL. */
 export function proxyCases(scale: Scale): ProxyCase[] {
   const cases: ProxyCase[] = [];
   for (const [kindIndex, kind] of FAULT_KINDS.entries()) {
-    for (const variant of variantsOf(scale, kindIndex)) {
-      const lifecycle: Lifecycle = variant % 2 === 0 ? 'backup' : 'restore';
-      const transport = TRANSPORTS[Math.floor(variant / 2) % 3]!;
-      const cancel = Math.floor(variant / 6) % 2 === 1;
-      const cancelAtMs = cancel ? [150, 500, 900][variant % 3]! : undefined;
+    for (const variant of variantsOf(scale, kind, kindIndex)) {
+      const combo = variant % COMBOS;
+      const lifecycle: Lifecycle = combo % 2 === 0 ? 'backup' : 'restore';
+      const transport = TRANSPORTS[Math.floor(combo / 2) % 3]!;
+      const cancel = Math.floor(combo / 6) === 1;
+      const cancelAtMs = cancel ? [150, 500, 900][Math.floor(variant / COMBOS) % 3]! : undefined;
       const name = `${kind}#${variant} ${lifecycle} ${transport}${cancel ? ` cancel@${cancelAtMs}` : ''}`;
       cases.push({ name, lifecycle, transport, kind, ...toxicsOf(kind, variant), ...(cancelAtMs !== undefined && { cancelAtMs }) });
     }
@@ -279,7 +303,7 @@ export async function proxyFaults(scale: Scale): Promise<ProbeResult> {
   }
   return report.finish(
     [
-      atLeast('lifecycles', results.length, full ? 200 : 18),
+      atLeast('lifecycles', results.length, full ? 300 : 18),
       atLeast('fault kinds', new Set(results.map((r) => r.case.kind)).size, FAULT_KINDS.length),
       atMost('wrong end states', wrong, 0),
       atMost('hangs', hangs, 0),

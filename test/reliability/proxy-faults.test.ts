@@ -63,7 +63,7 @@ describe('a read that goes silent part-way through its body ends', () => {
 describe('the probe plan', () => {
   it('covers every fault kind, both lifecycles, three transports, with and without CANCEL', () => {
     const cases = proxyCases('full');
-    expect(cases.length).toBeGreaterThanOrEqual(200);
+    expect(cases.length).toBeGreaterThanOrEqual(300);
     expect(new Set(cases.map((c) => c.kind)).size).toBe(9);
     expect(new Set(cases.map((c) => `${c.lifecycle} ${c.transport}`)).size).toBe(6);
     expect(cases.some((c) => c.cancelAtMs !== undefined) && cases.some((c) => c.cancelAtMs === undefined)).toBe(true);
