@@ -36,11 +36,19 @@ export function createNdjsonFrameSource<T>(options: NdjsonFrameSourceOptions<T>)
       const { timeout, stallTimeout } = options.request;
       const idleMs = stallTimeout === false ? undefined : (stallTimeout ?? (timeout === false ? DEFAULT_STALL_TIMEOUT : timeout));
 
+      // close() and the caller's abort end a read directly too (see read-body.ts)
+      const stop = new Promise<never>((_, reject) => {
+        const onAbort = () => reject(new AbortedError({ reason: userSignal?.reason, what: 'POST stream' }));
+        controller.signal.addEventListener('abort', onAbort, { once: true });
+        userSignal?.addEventListener('abort', onAbort, { once: true });
+      });
+      stop.catch(() => undefined);
+
       const run = async () => {
         const { response, url } = await sendRequest(options.ky, options.baseUrl, request, async (response, url) => ({ response, url }));
         const stalled = () => new TimeoutError({ timeoutMs: idleMs ?? 0, method: 'POST', url, stalled: true });
         try {
-          await readFrames(response, url, options.decoder, sink, signal, (reader) => readWithin(reader, idleMs, stalled));
+          await readFrames(response, url, options.decoder, sink, signal, (reader) => readWithin(reader, idleMs, stalled, stop));
         } catch (error) {
           if (isPiecesBackupError(error)) throw error;
           if (userSignal?.aborted) throw new AbortedError({ reason: userSignal.reason, what: `POST ${url}` });

@@ -70,20 +70,23 @@ async function attempt<T>(
   spec: RequestSpec,
   read: (response: Response, url: string) => Promise<T>,
 ): Promise<T> {
-  const { method, signal } = spec;
+  const { method, signal, timeout } = spec;
   const controller = new AbortController();
-  let timedOut: TimeoutError | undefined;
-  const { timeout } = spec;
+  // The attempt ends when `stop` rejects, on its own timer or the caller's abort, not only
+  // through the abort (see read-body.ts); the abort then releases the connection.
+  let end!: (error: Error) => void;
+  const stop = new Promise<never>((_, reject) => (end = reject));
+  stop.catch(() => undefined);
   const timer =
-    timeout === false
-      ? undefined
-      : setTimeout(() => controller.abort((timedOut = new TimeoutError({ timeoutMs: timeout, method, url }))), timeout);
+    timeout === false ? undefined : setTimeout(() => end(new TimeoutError({ timeoutMs: timeout, method, url })), timeout);
+  const onAbort = () => end(new AbortedError({ reason: signal?.reason, what: `${method} ${url}` }));
+  signal?.addEventListener('abort', onAbort, { once: true });
   // a body the attempt's timeout already bounds needs no stall bound of its own
   const stallMs = timeout !== false ? undefined : spec.stallTimeout === false ? undefined : (spec.stallTimeout ?? DEFAULT_STALL_TIMEOUT);
   const stalled = () => new TimeoutError({ timeoutMs: stallMs ?? 0, method, url, stalled: true });
   let handedOver = false;
   try {
-    const response = await ky(spec.path.replace(/^\/+/, ''), {
+    const request = ky(spec.path.replace(/^\/+/, ''), {
       prefixUrl: baseUrl,
       method,
       ...(spec.json !== undefined && { json: spec.json }),
@@ -93,27 +96,28 @@ async function attempt<T>(
       retry: 0,
       throwHttpErrors: false,
     });
+    request.catch(() => undefined);
+    const response = await Promise.race([request, stop]);
     if (!response.ok) {
-      const body = await readText(response, stallMs, stalled).catch(() => '');
+      const body = await readText(response, stallMs, stalled, stop).catch(() => '');
       const retryAfter = response.headers.get('retry-after') ?? undefined;
       throw createHttpError({ status: response.status, statusText: response.statusText, body, method, url, retryAfter });
     }
     if (spec.stream) {
-      clearTimeout(timer);
       handedOver = true;
       return await read(response, url);
     }
-    const text = await readText(response, stallMs, stalled);
+    const text = await readText(response, stallMs, stalled, stop);
     // a null body for the statuses that may not have one (204)
     const whole = new Response(text === '' ? null : text, { status: response.status, statusText: response.statusText, headers: response.headers });
     return await read(whole, url);
   } catch (error) {
     if (isPiecesBackupError(error)) throw error;
     if (signal?.aborted) throw new AbortedError({ reason: signal.reason, what: `${method} ${url}` });
-    if (timedOut) throw timedOut;
     throw new NetworkError({ method, url, ...(neverConnected(error) && { requestSent: false }) }, { cause: error });
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
     // releases the connection of an attempt that failed part-way (a no-op once the body was read)
     if (!handedOver) controller.abort();
   }
