@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { Toxic } from '../../reliability/fault-proxy.js';
 import { proxyCases, runProxyCase, TRANSPORTS, type ProxyCase } from '../../reliability/proxy-faults.js';
@@ -58,6 +61,22 @@ describe('a read that goes silent part-way through its body ends', () => {
       expect(result.wire[0]).toMatch(/^#1 GET \/backup\/[^/]+\/restoration\/status .*\[silent downstream\]$/);
     });
   }
+});
+
+describe('under GC pressure', () => {
+  // The first fix aborted the stalled read through the request's signal; the full probe still
+  // hung 4 of 360 lifecycles, because a follower signal (AbortSignal.any, undici's Request)
+  // can be collected before the abort. These four hung every time with a collection every 20 ms.
+  it('the same silent reads end while the heap is collected every 20 ms', { timeout: 60_000 }, async () => {
+    const script = path.join(import.meta.dirname, 'silent-reads-gc.ts');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', script], { timeout: 50_000 });
+    expect(stdout.trim().split('\n')).toEqual([
+      'silent#1 restore websocket: done ok',
+      'silent#3 restore ndjson: done ok',
+      'silent#9 restore ndjson cancel@150: cancelled ok',
+      'silent#40 backup polling: done ok',
+    ]);
+  });
 });
 
 describe('the probe plan', () => {
