@@ -76,7 +76,7 @@ async function pollRun(seconds: number): Promise<PollRun> {
     });
     actor.send({ type: 'RESTORE', backupId, confirm: true });
     await waitForRestoration(emulator);
-    const attached = createLifecycle(other.client, 'restore', { transport: 'polling' });
+    const attached = createLifecycle(other.client, 'restoration', { transport: 'polling' });
     if (!attached.attach(backupId)) throw new Error('the lifecycle did not attach');
     const [actorEnd, attachedEnd] = await Promise.all([actorDone, settled(attached)]);
     off();
@@ -109,8 +109,8 @@ async function sharedRun(seconds: number, subscribers: number): Promise<{ one: n
     // a fixed interval: both clients then poll in step, and only sharing can make the counts differ
     const options = { transport: 'polling', stream: { minIntervalMs: 250, maxIntervalMs: 250 } } as const;
     const lifecycles = [
-      createLifecycle(one.client, 'restore', options),
-      ...Array.from({ length: subscribers }, () => createLifecycle(many.client, 'restore', options)),
+      createLifecycle(one.client, 'restoration', options),
+      ...Array.from({ length: subscribers }, () => createLifecycle(many.client, 'restoration', options)),
     ];
     for (const lifecycle of lifecycles) lifecycle.attach(backupId);
     const ends = await Promise.all(lifecycles.map(settled));

@@ -91,7 +91,7 @@ function stack(baseUrl: string, transport: Transport, countEvents: boolean): Pro
     if (event.type !== '@xstate.event' || event.actorRef.sessionId !== event.rootId) return;
     if (event.event.type !== 'xstate.init' && event.event.type !== 'START') machineEvents += 1;
   };
-  const lifecycle = createLifecycle(client, 'backup', { transport, ...(countEvents && { inspect }) });
+  const lifecycle = createLifecycle(client, 'creation', { transport, ...(countEvents && { inspect }) });
   // -1: the notification START itself causes (`starting`) is not a frame's
   let notifications = -1;
   return new Promise((resolve) => {

@@ -147,7 +147,7 @@ export function createBackupMachine(client: BackupClient, options: LifecycleOpti
   const resolved = resolveLifecycleOptions(options);
   return backupMachine.provide({
     actors: lifecycleActors(client, 'creation', resolved),
-    actions: lifecycleClockActions<BackupContext, BackupEvent>(resolved.now, resolved.cancelTimeoutMs),
+    actions: lifecycleClockActions<BackupContext, BackupEvent>(resolved.stream.now, resolved.cancelTimeoutMs),
   });
 }
 

@@ -25,11 +25,20 @@ export {
   type LifecycleClock,
   type LifecycleOptions,
 } from './lifecycle-options.js';
-export { CancelTimeoutError, isCancelTimeoutError } from './errors/cancel-timeout-error.js';
-export { OperationLostError, isOperationLostError } from './errors/operation-lost-error.js';
+// raised by the streams' outcome rules (src/streams/outcome.ts), re-exported under the same names
+export {
+  CancelTimeoutError,
+  OperationLostError,
+  OutcomeUnknownError,
+  isCancelTimeoutError,
+  isOperationLostError,
+  isOutcomeUnknownError,
+  type CancelInput,
+  type CheckInput,
+  type CheckVerdict,
+  type RestorationBaseline,
+} from '../src/streams/index.js';
 export { OperationFailedError, isOperationFailedError } from './errors/operation-failed-error.js';
-export { OutcomeUnknownError, isOutcomeUnknownError } from './errors/outcome-unknown-error.js';
-export type { CheckInput, CheckVerdict, RestorationBaseline } from './check-outcome.js';
 export {
   fromOperationStream,
   type OperationStreamLogic,
@@ -37,4 +46,12 @@ export {
   type ProgressEvent,
   type ResumePoint,
 } from './operation-stream-logic.js';
-export type { CancelInput, StartInput, WatchInput } from './lifecycle-actors.js';
+export type { StartInput, WatchInput } from './lifecycle-actors.js';
+export {
+  BUSY_STATES,
+  SETTLED_STATES,
+  isBusyState,
+  isSettledState,
+  type BusyState,
+  type SettledState,
+} from './lifecycle-states.js';

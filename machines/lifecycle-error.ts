@@ -11,10 +11,8 @@ import {
   isUpdateRequiredError,
 } from '../src/api/index.js';
 import type { OperationKind } from '../src/models/index.js';
-import { isCancelTimeoutError } from './errors/cancel-timeout-error.js';
+import { isCancelTimeoutError, isOperationLostError, isOutcomeUnknownError } from '../src/streams/index.js';
 import { isOperationFailedError, OperationFailedError } from './errors/operation-failed-error.js';
-import { isOperationLostError } from './errors/operation-lost-error.js';
-import { isOutcomeUnknownError } from './errors/outcome-unknown-error.js';
 
 /** What went wrong, in the terms a UI branches on. */
 export type LifecycleErrorKind =

@@ -10,10 +10,10 @@ import {
   shouldReattach,
   type LifecycleContext,
 } from './lifecycle-context.js';
-import { isCancelTimeoutError } from './errors/cancel-timeout-error.js';
+import { isCancelTimeoutError } from '../src/streams/index.js';
 import { isRefusal, operationFailed, toLifecycleError } from './lifecycle-error.js';
 import type { ProgressEvent, RetryingEvent } from './operation-stream-logic.js';
-import type { CheckVerdict } from './check-outcome.js';
+import type { CheckVerdict } from '../src/streams/index.js';
 
 const isProgressEvent = (event: EventObject): event is ProgressEvent => event.type === 'PROGRESS';
 const isRetryingEvent = (event: EventObject): event is RetryingEvent => event.type === 'RETRYING';

@@ -1,6 +1,5 @@
 import type { LifecycleContext } from './lifecycle-context.js';
-import type { CancelInput } from './cancel-operation.js';
-import type { CheckInput, RestorationBaseline } from './check-outcome.js';
+import type { CancelInput, CheckInput, RestorationBaseline } from '../src/streams/index.js';
 
 // The states both charts have, the same by construction: each chart spreads them in, so it
 // still reads whole in its own file (and to the inspector and xstate/graph). Only names of
@@ -103,3 +102,17 @@ export const checkingState = {
     onError: { target: 'failed', actions: 'recordUnknownOutcome' },
   },
 } as const;
+
+/**
+ * The states a lifecycle stays in until the user asks for more: each ends a run. Every face
+ * (core, CLI, element, test kit) reads this list, so a new state is added here once.
+ */
+export const SETTLED_STATES = ['done', 'cancelled', 'failed'] as const;
+export type SettledState = (typeof SETTLED_STATES)[number];
+
+/** The states in which an operation is under way: a bar and an ETA show, another start waits. */
+export const BUSY_STATES = ['starting', 'running', 'cancelling', 'checking'] as const;
+export type BusyState = (typeof BUSY_STATES)[number];
+
+export const isSettledState = (value: string): value is SettledState => (SETTLED_STATES as readonly string[]).includes(value);
+export const isBusyState = (value: string): value is BusyState => (BUSY_STATES as readonly string[]).includes(value);

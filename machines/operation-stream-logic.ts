@@ -1,7 +1,6 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { ActorLogic, Snapshot } from 'xstate';
-import type { OperationProgress, RetryNotice } from '../src/streams/index.js';
-import type { RestorationBaseline } from './check-outcome.js';
+import type { OperationProgress, RestorationBaseline, RetryNotice } from '../src/streams/index.js';
 
 /** Sent to the parent machine for every observation of the operation. */
 export interface ProgressEvent {

@@ -15,7 +15,7 @@ import {
   type LifecycleOptions,
 } from './lifecycle-options.js';
 import type { BaselineEvent, ProgressEvent, RetryingEvent } from './operation-stream-logic.js';
-import type { RestorationBaseline } from './check-outcome.js';
+import type { RestorationBaseline } from '../src/streams/index.js';
 import {
   cancellingState,
   checkingState,
@@ -174,7 +174,7 @@ export function createRestoreMachine(client: BackupClient, options: LifecycleOpt
   const resolved = resolveLifecycleOptions(options);
   return restoreMachine.provide({
     actors: lifecycleActors(client, 'restoration', resolved),
-    actions: lifecycleClockActions<RestoreContext, RestoreEvent>(resolved.now, resolved.cancelTimeoutMs),
+    actions: lifecycleClockActions<RestoreContext, RestoreEvent>(resolved.stream.now, resolved.cancelTimeoutMs),
   });
 }
 

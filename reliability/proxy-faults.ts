@@ -1,5 +1,6 @@
 import { exponentialBackoff } from '../src/api/index.js';
-import { createBackupActor, createBackupClient, createRestoreActor, type LifecycleContext, type ProgressTransport } from '../src/index.js';
+import { createBackupActor, createRestoreActor } from '../machines/index.js';
+import { createBackupClient, type LifecycleContext, type ProgressTransport } from '../src/index.js';
 import { openDaemon, type Daemon } from '../test/faults/daemon.js';
 import type { FaultLifecycleOptions } from '../test/faults/lifecycle-run.js';
 import { judge, observeTruth, prepareBaseline, type Baseline, type EndState, type Lifecycle } from '../test/faults/truth.js';

@@ -9,22 +9,25 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import {
+  BUSY_STATES,
+  LIFECYCLE_TEXTS,
+  isPiecesBackupError,
+  SETTLED_STATES,
   createBackupClient,
   createLifecycle,
   discoverOperations,
-  isAuthenticationRequiredError,
   isTerminalStatus,
-  isNetworkError,
-  isUpdateRequiredError,
+  lifecycleText,
   type Backup,
   type BackupClient,
   type BackupLifecycle,
+  type OperationKind,
   type OperationProgress,
   type ProgressTransport,
   type RestoreLifecycle,
 } from 'pieces-backup';
 import { startEmulator, type Emulator } from 'pieces-backup/emulator';
-import { NOUN, formatBytes, formatEta, type Snapshot } from '../shared/format.js';
+import { formatBytes, type Snapshot } from '../shared/format.js';
 
 const USAGE = `usage: npm start -- [--url URL] [--yes] [--restore BACKUP_ID] [--transport websocket|ndjson|polling]
 
@@ -35,55 +38,54 @@ const USAGE = `usage: npm start -- [--url URL] [--yes] [--restore BACKUP_ID] [--
 
 type AnyLifecycle = BackupLifecycle | RestoreLifecycle;
 
-const ACTIVE = ['starting', 'running', 'cancelling'];
-const FINISHED = ['done', 'cancelled', 'failed'];
+const busy = (state: string) => (BUSY_STATES as readonly string[]).includes(state);
+const settled = (state: string) => (SETTLED_STATES as readonly string[]).includes(state);
+/** `backup`, `restore`: the words of this script's lines. */
+const wordOf = (kind: OperationKind) => LIFECYCLE_TEXTS.noun[kind].toLowerCase();
 const tty = Boolean(process.stdout.isTTY);
 
 /** The lifecycle running now: what Ctrl+C cancels. */
 let running: AnyLifecycle | null = null;
 
-function progressLine(label: string, { value, context }: Snapshot): string {
+function progressLine(lifecycle: AnyLifecycle): string {
   const width = 24;
-  const filled = Math.round((context.percentage / 100) * width);
+  const text = lifecycleText(lifecycle.kind, lifecycle.getSnapshot());
+  const filled = Math.round((lifecycle.getSnapshot().context.percentage / 100) * width);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
-  const eta = value === 'running' ? formatEta(context.eta) : '';
-  return `${label.padEnd(8)} ${bar} ${`${Math.floor(context.percentage)}%`.padStart(4)}  ${String(value).padEnd(10)} ${eta}`.trimEnd();
+  return `${wordOf(lifecycle.kind).padEnd(8)} ${bar} ${text.percentage.padStart(4)}  ${text.state.padEnd(10)} ${text.eta}`.trimEnd();
 }
 
 /** What to do about a failure the lifecycle reported, in one sentence, with the daemon's words. */
-function explainFailure(kind: 'backup' | 'restore', { context }: Snapshot): string {
-  const error = context.error;
-  if (!error) return `${NOUN[kind]} failed.`;
-  const detail = `${error.status ? `${error.status}: ` : ''}${error.body ?? error.message}`;
-  const verdict = error.outcomeUnknown ? `${NOUN[kind]}: the outcome is unknown.` : `${NOUN[kind]} failed.`;
-  return `${verdict} ${error.userAction}\n  (${detail})`;
+function explainFailure(lifecycle: AnyLifecycle): string {
+  const text = lifecycleText(lifecycle.kind, lifecycle.getSnapshot());
+  return text.userAction ? `${text.headline} ${text.userAction}\n  (${text.detail})` : text.headline;
 }
 
 /** A failed call outside a lifecycle (the list): the typed error says what the user must do. */
 function explainError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (isAuthenticationRequiredError(error)) return `Sign in to Pieces OS and connect it to the cloud, then run this again.\n  (${message})`;
-  if (isUpdateRequiredError(error)) return `Update Pieces OS, then run this again.\n  (${message})`;
-  if (isNetworkError(error)) return `Pieces OS is not answering: is it running? Pass its address with --url.\n  (${message})`;
+  if (isPiecesBackupError(error, 'AuthenticationRequiredError')) return `Sign in to Pieces OS and connect it to the cloud, then run this again.\n  (${message})`;
+  if (isPiecesBackupError(error, 'UpdateRequiredError')) return `Update Pieces OS, then run this again.\n  (${message})`;
+  if (isPiecesBackupError(error, 'NetworkError')) return `Pieces OS is not answering: is it running? Pass its address with --url.\n  (${message})`;
   return `The backups could not be listed: ${message}`;
 }
 
 /** Resolves with the lifecycle's first finished snapshot, printing its progress on the way. */
-function follow(label: 'backup' | 'restore', lifecycle: AnyLifecycle, begin: () => void): Promise<Snapshot> {
+function follow(lifecycle: AnyLifecycle, begin: () => void): Promise<Snapshot> {
   return new Promise((resolve) => {
     let last = '';
     let lastStep = -1;
     const unsubscribe = lifecycle.subscribe(() => {
       const snapshot = lifecycle.getSnapshot();
       if (snapshot.value === 'idle') return;
-      const line = progressLine(label, snapshot);
+      const line = progressLine(lifecycle);
       // a terminal gets one line redrawn; a pipe gets a line per state and per 10%
       const step = Math.floor(snapshot.context.percentage / 10);
       if (tty && line !== last) process.stdout.write(`\r\x1b[2K${line}`);
       if (!tty && (step !== lastStep || !last.includes(String(snapshot.value)))) console.log(line);
       last = line;
       lastStep = step;
-      if (FINISHED.includes(snapshot.value)) {
+      if (settled(snapshot.value)) {
         if (tty) process.stdout.write('\n');
         queueMicrotask(unsubscribe);
         resolve(snapshot);
@@ -138,12 +140,12 @@ function runningElsewhere(client: BackupClient, waitMs = 2000): Promise<Operatio
 
 /** Follows an operation this script did not start to its end: only one runs at a time. */
 async function followElsewhere(client: BackupClient, operation: OperationProgress, transport: ProgressTransport): Promise<void> {
-  const kind = operation.kind === 'creation' ? 'backup' : 'restore';
-  console.log(`Started elsewhere: ${kind} ${operation.backupId} at ${Math.floor(operation.percentage ?? 0)}%; following it to its end first.`);
-  const lifecycle: AnyLifecycle = kind === 'backup' ? createLifecycle(client, 'backup', { transport }) : createLifecycle(client, 'restore', { transport });
-  const end = await follow(kind, lifecycle, () => lifecycle.attach(operation.backupId));
+  const word = wordOf(operation.kind);
+  console.log(`Started elsewhere: ${word} ${operation.backupId} at ${Math.floor(operation.percentage ?? 0)}%; following it to its end first.`);
+  const lifecycle = createLifecycle(client, operation.kind, { transport });
+  const end = await follow(lifecycle, () => lifecycle.attach(operation.backupId));
   lifecycle.dispose();
-  console.log(`The ${kind} started elsewhere ended: ${end.value}.`);
+  console.log(`The ${word} started elsewhere ended: ${end.value}.`);
 }
 
 async function confirmRestore(backup: Backup | undefined, backupId: string, yes: boolean): Promise<boolean> {
@@ -181,11 +183,11 @@ async function session(client: BackupClient, baseUrl: string, options: { yes: bo
 
   let backupId = options.restore;
   if (!backupId) {
-    const backup = createLifecycle(client, 'backup', { transport: options.transport });
-    const end = await follow('backup', backup, () => backup.start());
+    const backup = createLifecycle(client, 'creation', { transport: options.transport });
+    const end = await follow(backup, () => backup.start());
     backup.dispose();
     if (end.value === 'cancelled') return console.log('Backup cancelled.'), 130;
-    if (end.value === 'failed') return console.error(explainFailure('backup', end)), 1;
+    if (end.value === 'failed') return console.error(explainFailure(backup)), 1;
     backupId = end.context.backupId!;
     backups = [...(await client.list()).iterable];
     console.log(`Backup ${backupId} complete. Backups now: ${backups.length}.`);
@@ -199,11 +201,11 @@ async function session(client: BackupClient, baseUrl: string, options: { yes: bo
   const target = backups.find((backup) => backup.id === backupId);
   if (!(await confirmRestore(target, backupId, options.yes))) return 0;
   const beforeRestore = await assetCount(baseUrl);
-  const restore = createLifecycle(client, 'restore', { transport: options.transport });
-  const end = await follow('restore', restore, () => restore.restore(backupId, { confirm: true, ...(target && { backup: target }) }));
+  const restore = createLifecycle(client, 'restoration', { transport: options.transport });
+  const end = await follow(restore, () => restore.restore(backupId, { confirm: true, ...(target && { backup: target }) }));
   restore.dispose();
   if (end.value === 'cancelled') return console.log('Restore cancelled.'), 130;
-  if (end.value === 'failed') return console.error(explainFailure('restore', end)), 1;
+  if (end.value === 'failed') return console.error(explainFailure(restore)), 1;
   console.log(`Restore of ${backupId} complete.`);
   console.log(`Local database: ${describeCount(beforeRestore)} before the restore, ${describeCount(await assetCount(baseUrl))} after.`);
   return 0;
@@ -230,10 +232,10 @@ async function main(): Promise<number> {
 
   process.on('SIGINT', () => {
     const lifecycle = running;
-    if (!lifecycle || !ACTIVE.includes(lifecycle.getSnapshot().value) || lifecycle.getSnapshot().context.cancelRequested) {
+    if (!lifecycle || !busy(lifecycle.getSnapshot().value) || lifecycle.getSnapshot().context.cancelRequested) {
       process.exit(130);
     }
-    console.log(`\nCancelling the ${lifecycle.kind}… (Ctrl+C again to quit without waiting)`);
+    console.log(`\nCancelling the ${wordOf(lifecycle.kind)}… (Ctrl+C again to quit without waiting)`);
     lifecycle.cancel();
   });
 

@@ -2,13 +2,13 @@ import { useEffect, useState } from 'react';
 import type { Backup } from 'pieces-backup';
 import { useBackupCore, useBackups, useLifecycle, useOperations } from 'pieces-backup/react';
 import { watchAssetCount } from '../shared/asset-count.js';
-import { ACTIVE, NOUN, formatBytes, formatEta, listAction, mine, statusText, type Kind, type Snapshot } from '../shared/format.js';
+import { ACTIVE, NOUN, canCancel, formatBytes, formatEta, listAction, mine, reconnectingText, statusText, type Kind, type Snapshot } from '../shared/format.js';
 
 /** What to tell the user when a lifecycle failed or is reconnecting; null when all is well. */
 function Notice({ snapshot }: { snapshot: Snapshot }) {
   const { retrying, error } = snapshot.context;
   if (retrying) {
-    return <p className="notice notice-info" role="status">Reconnecting to Pieces OS… (attempt {retrying.attempt})</p>;
+    return <p className="notice notice-info" role="status">{reconnectingText(snapshot)}</p>;
   }
   if (snapshot.value !== 'failed' || !error) return null;
   if (error.outcomeUnknown) {
@@ -42,7 +42,7 @@ function Progress({ snapshot }: { snapshot: Snapshot }) {
 function LifecycleCard({ kind }: { kind: Kind }) {
   const core = useBackupCore();
   // note: kind is fixed per card, so this is always the same hook call
-  const snapshot: Snapshot = kind === 'backup' ? useLifecycle('backup') : useLifecycle('restore');
+  const snapshot: Snapshot = kind === 'backup' ? useLifecycle('creation') : useLifecycle('restoration');
   const lifecycle = core[kind];
   const { value } = snapshot;
   return (
@@ -66,7 +66,7 @@ function LifecycleCard({ kind }: { kind: Kind }) {
       )}
       <Notice snapshot={snapshot} />
       <div className="actions">
-        {(value === 'running' || value === 'starting') && <button onClick={() => lifecycle.cancel()}>Cancel</button>}
+        {canCancel(kind, snapshot) && <button onClick={() => lifecycle.cancel()}>Cancel</button>}
         {value === 'failed' && <button onClick={() => lifecycle.retry()}>Retry</button>}
       </div>
     </section>
@@ -76,7 +76,7 @@ function LifecycleCard({ kind }: { kind: Kind }) {
 function BackupsList() {
   const core = useBackupCore();
   const { backups, status, error } = useBackups();
-  const restoreBusy = useLifecycle('restore', (s) => ACTIVE.includes(s.value) || s.value === 'confirming');
+  const restoreBusy = useLifecycle('restoration', (s) => ACTIVE.includes(s.value) || s.value === 'confirming');
   return (
     <section className="card">
       <header className="card-header">
@@ -116,7 +116,7 @@ function BackupsList() {
 /** Operations running on the daemon that this page did not start (another tab, the CLI, a reload). */
 function Operations() {
   const { creations, restorations } = useOperations();
-  const ours = [useLifecycle('backup', mine), useLifecycle('restore', mine)];
+  const ours = [useLifecycle('creation', mine), useLifecycle('restoration', mine)];
   const running = [...creations, ...restorations].filter((operation) => !ours.includes(operation.backupId));
   if (running.length === 0) return null;
   return (

@@ -1,27 +1,29 @@
 import {
-  isAuthenticationRequiredError,
-  isNetworkError,
-  isUpdateRequiredError,
+  BUSY_STATES,
+  LIFECYCLE_TEXTS,
+  isPiecesBackupError,
+  lifecycleText,
   type BackupSnapshot,
-  type PiecesBackupError,
+  type OperationKind,
+  type PiecesBackupErrors,
   type RestoreSnapshot,
 } from 'pieces-backup';
 
-// What every example prints, framework-free: the same words in every page (react, vue, svelte,
-// solid, angular), so one browser test reads them all; examples/node uses the formatters.
+// What every example prints, framework-free: the core's text model (the same words in every
+// page: react, vue, svelte, solid, angular, node), so one browser test reads them all.
 
+/** A card: its name in the page (`data-lifecycle`) and its lifecycle on the core (`core[kind]`). */
 export type Kind = 'backup' | 'restore';
 export type Snapshot = BackupSnapshot | RestoreSnapshot;
 
-/** The states in which a lifecycle is busy: a bar and an ETA show, the start buttons wait. */
-export const ACTIVE: readonly string[] = ['starting', 'running', 'cancelling', 'checking'];
-export const NOUN = { backup: 'Backup', restore: 'Restore' } as const;
+/** The operation a card's lifecycle runs. */
+export const OPERATION = { backup: 'creation', restore: 'restoration' } as const satisfies Record<Kind, OperationKind>;
 
-export function formatEta(ms: number | null): string {
-  if (ms === null) return '';
-  const seconds = Math.max(1, Math.round(ms / 1000));
-  return seconds < 60 ? `about ${seconds} s left` : `about ${Math.floor(seconds / 60)} min ${seconds % 60} s left`;
-}
+/** The states in which a lifecycle is busy: a bar and an ETA show, the start buttons wait. */
+export const ACTIVE: readonly string[] = BUSY_STATES;
+export const NOUN = { backup: LIFECYCLE_TEXTS.noun.creation, restore: LIFECYCLE_TEXTS.noun.restoration } as const;
+
+export const formatEta = (ms: number | null): string => (ms === null ? '' : LIFECYCLE_TEXTS.eta(ms));
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -29,27 +31,20 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 }
 
+/** Whether a card offers Cancel (the core's text model decides, for every state). */
+export const canCancel = (kind: Kind, snapshot: Snapshot): boolean => lifecycleText(OPERATION[kind], snapshot).canCancel;
+
 /** A card's status line. */
-export function statusText(kind: Kind, { value, context }: Snapshot): string {
-  const noun = NOUN[kind];
-  switch (value) {
-    case 'idle': return kind === 'backup' ? 'No backup running.' : 'No restore running.';
-    case 'confirming': return `Restore the backup of ${context.backup?.created.readable ?? context.backupId}?`;
-    case 'starting': return `${noun} starting…`;
-    case 'running': return `${noun} running${context.attached ? ' (started elsewhere)' : ''}`;
-    case 'cancelling': return `Cancelling the ${kind}…`;
-    case 'checking': return `Asking Pieces OS whether the ${kind} ran…`;
-    case 'done': return context.tooLateToCancel ? `${noun} finished before the cancel reached it.` : `${noun} complete.`;
-    case 'cancelled': return `${noun} cancelled.`;
-    default: return context.error?.outcomeUnknown ? `${noun}: the outcome is unknown.` : `${noun} failed.`;
-  }
-}
+export const statusText = (kind: Kind, snapshot: Snapshot): string => lifecycleText(OPERATION[kind], snapshot).headline;
+
+/** The notice while Pieces OS cannot be reached and is tried again; `''` otherwise. */
+export const reconnectingText = ({ context }: Snapshot): string => (context.retrying ? LIFECYCLE_TEXTS.reconnecting(context.retrying.attempt) : '');
 
 /** The list's error as something to do: a 511 or 505 from Pieces OS, or no answer at all. */
-export function listAction(error: PiecesBackupError): string {
-  if (isAuthenticationRequiredError(error)) return 'Sign in to Pieces OS and connect it to the cloud to see your backups.';
-  if (isUpdateRequiredError(error)) return 'Update Pieces OS to see your backups.';
-  if (isNetworkError(error)) return 'Pieces OS is not answering: is it running?';
+export function listAction(error: PiecesBackupErrors['PiecesBackupError']): string {
+  if (isPiecesBackupError(error, 'AuthenticationRequiredError')) return 'Sign in to Pieces OS and connect it to the cloud to see your backups.';
+  if (isPiecesBackupError(error, 'UpdateRequiredError')) return 'Update Pieces OS to see your backups.';
+  if (isPiecesBackupError(error, 'NetworkError')) return 'Pieces OS is not answering: is it running?';
   return 'The backups could not be listed.';
 }
 

@@ -76,6 +76,13 @@ export interface WebSocketLike {
 export interface BackupClient {
   readonly baseUrl: string;
 
+  /**
+   * State a layer above keeps for this client and drops with it (the streams' shared polls,
+   * as TanStack's QueryCache belongs to its QueryClient). The transport never reads it:
+   * `key` names the owner, `create` runs on the first call, later calls get the same value.
+   */
+  slot<T>(key: symbol, create: () => T): T;
+
   // Seed: Backup API
   backup(assets?: Assets, options?: CallOptions): Promise<void>;
   backupAsset(asset?: Asset, options?: CallOptions): Promise<void>;

@@ -95,8 +95,14 @@ export function createBackupClient(options: BackupClientOptions): BackupClient {
       timeout: call?.timeout ?? timeout,
     });
 
+  const slots = new Map<symbol, unknown>();
+
   return {
     baseUrl,
+    slot: <T>(key: symbol, create: () => T): T => {
+      if (!slots.has(key)) slots.set(key, create());
+      return slots.get(key) as T;
+    },
 
     backup: (assets, call) => postVoid(pathOf('backup'), assets, call),
     backupAsset: (asset, call) => postVoid(pathOf('backup_asset'), asset, call),

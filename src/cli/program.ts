@@ -1,9 +1,10 @@
 import { Command, CommanderError, InvalidArgumentError, Option, type OptionValues } from 'commander';
 import type { ProgressTransport } from '../index.js';
-import { createCommandContext, type CommandContext, type GlobalOptions } from './command-context.js';
-import { failureResult, printResult, type CommandResult } from './command-result.js';
-import { EXIT_CODES, EXIT_CODES_HELP } from './exit-codes.js';
-import { isUsageError, UsageError } from './usage-error.js';
+import { createCommandContext, type CommandContext, type GlobalOptions } from './command/context.js';
+import { EXIT_CODES, EXIT_CODES_HELP } from './command/exit-codes.js';
+import { failureResult, printResult, type CommandResult } from './command/result.js';
+import { inOurWords, isUsageError, UsageError } from './command/usage-error.js';
+import { emulatorOptionsOf, serveOptions } from './commands/serve.js';
 
 const TRANSPORTS: readonly ProgressTransport[] = ['websocket', 'ndjson', 'polling'];
 
@@ -23,11 +24,58 @@ function parseUrl(value: string): string {
 }
 
 function globalOptionsOf(values: OptionValues): GlobalOptions {
-  const transport = TRANSPORTS.find((name) => name === values.transport) ?? 'websocket';
+  // defaulted by the option itself (see `--transport` below): the one default of the CLI
+  const transport = TRANSPORTS.find((name) => name === values.transport);
+  if (!transport) throw new UsageError(`--transport must be one of ${TRANSPORTS.join(', ')}`);
   return { url: typeof values.url === 'string' ? values.url : undefined, transport, json: values.json === true };
 }
 
-type Run = (context: CommandContext) => Promise<CommandResult>;
+type Run = (context: CommandContext, args: string[], options: OptionValues) => Promise<CommandResult>;
+
+/** A command that talks to Pieces OS: its arguments and flags, and its module, loaded when it runs. */
+interface DaemonCommand {
+  description: string;
+  arguments?: ReadonlyArray<[name: string, description: string]>;
+  options?: ReadonlyArray<[flags: string, description: string]>;
+  run: Run;
+}
+
+// The lazy command table: a command's module is imported only when that command runs.
+const DAEMON_COMMANDS: Record<string, DaemonCommand> = {
+  list: {
+    description: 'list the backups',
+    run: async (context) => (await import('./commands/list.js')).list(context),
+  },
+  backup: {
+    description: 'back up the local database, with live progress',
+    run: async (context) => (await import('./commands/backup.js')).backup(context),
+  },
+  restore: {
+    description: 'replace the local database with a backup (asks first; a restore does not sync)',
+    arguments: [['<id>', 'the backup to restore']],
+    options: [['-y, --yes', 'do not ask: required when stdin is not a terminal']],
+    run: async (context, [id], options) => (await import('./commands/restore.js')).restore(context, id!, { yes: options.yes === true }),
+  },
+  status: {
+    description: 'without an id: every backup and restore in progress; with one: its latest status',
+    arguments: [['[id]', 'a backup id']],
+    run: async (context, [id]) => (await import('./commands/status.js')).status(context, id),
+  },
+  cancel: {
+    description: 'cancel the backup or restore of <id> and wait until Pieces OS confirms it',
+    arguments: [['<id>', 'the backup id of the operation']],
+    run: async (context, [id]) => (await import('./commands/cancel.js')).cancel(context, id!),
+  },
+  delete: {
+    description: 'delete a backup',
+    arguments: [['<id>', 'the backup to delete']],
+    run: async (context, [id]) => (await import('./commands/delete.js')).deleteBackup(context, id!),
+  },
+  watch: {
+    description: 'follow every backup and restore, whoever started it, until Ctrl-C',
+    run: async (context) => (await import('./commands/watch.js')).watch(context),
+  },
+};
 
 /**
  * The `pieces-backup` command line. `exit` receives the exit code of a command that ran;
@@ -37,6 +85,8 @@ export function createProgram(exit: (code: number) => void): Command {
   const program = new Command('pieces-backup')
     .description('Back up and restore the Pieces OS local database, with live progress.')
     .exitOverride()
+    // inherited by every command: one wording for usage errors, commander's and ours
+    .configureOutput({ outputError: (message, write) => write(inOurWords(message)) })
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError(USAGE_SUMMARY)
     .addOption(new Option('--url <url>', 'where Pieces OS listens (default: discover it on ports 39300-39333, 1000)').argParser(parseUrl))
@@ -44,86 +94,55 @@ export function createProgram(exit: (code: number) => void): Command {
     .option('--json', 'one JSON object per line on stdout: progress frames, then the result')
     .addHelpText('after', `\n${EXIT_CODES_HELP}`);
 
-  const daemonCommand = (name: string, description: string) =>
+  for (const [name, spec] of Object.entries(DAEMON_COMMANDS)) {
+    const command = program
+      .command(name)
+      .description(spec.description)
+      .showHelpAfterError(`(pieces-backup ${name} --help for usage)`)
+      .addHelpText('after', `\n${EXIT_CODES_HELP}`);
+    for (const [argument, description] of spec.arguments ?? []) command.argument(argument, description);
+    for (const [flags, description] of spec.options ?? []) command.option(flags, description);
+    command.action(async (...received: unknown[]) => {
+      const self = received.at(-1) as Command;
+      const args = received.slice(0, -2).filter((value): value is string => typeof value === 'string');
+      let context: CommandContext | undefined;
+      let result: CommandResult;
+      try {
+        context = createCommandContext(globalOptionsOf(self.optsWithGlobals()));
+        result = await spec.run(context, args, self.opts());
+      } catch (error) {
+        result = isUsageError(error)
+          ? { exitCode: EXIT_CODES.usage, problems: [error.message], data: { error: { kind: 'usage', message: error.message } } }
+          : failureResult(error, { url: context?.options.url });
+      }
+      printResult(name, result, context?.mode ?? 'lines');
+      exit(result.exitCode);
+    });
+  }
+
+  // The emulator's commands: no daemon to reach, so neither --url nor --json.
+  const local = (name: string, description: string, run: (options: OptionValues) => Promise<void>) =>
     program
       .command(name)
       .description(description)
       .showHelpAfterError(`(pieces-backup ${name} --help for usage)`)
-      .addHelpText('after', `\n${EXIT_CODES_HELP}`);
-
-  const execute = async (command: Command, run: Run) => {
-    const options = globalOptionsOf(command.optsWithGlobals());
-    const context = createCommandContext(options);
-    let result: CommandResult;
-    try {
-      result = await run(context);
-    } catch (error) {
-      result = isUsageError(error)
-        ? { exitCode: EXIT_CODES.usage, problems: [error.message], data: { error: { kind: 'usage', message: error.message } } }
-        : failureResult(error, options);
-    }
-    printResult(command.name(), result, context.mode);
-    exit(result.exitCode);
-  };
-
-  daemonCommand('list', 'list the backups')
-    .action(async (_options: OptionValues, command: Command) =>
-      execute(command, async (context) => (await import('./commands/list.js')).list(context)),
-    );
-  daemonCommand('backup', 'back up the local database, with live progress')
-    .action(async (_options: OptionValues, command: Command) =>
-      execute(command, async (context) => (await import('./commands/backup.js')).backup(context)),
-    );
-  daemonCommand('restore', 'replace the local database with a backup (asks first; a restore does not sync)')
-    .argument('<id>', 'the backup to restore')
-    .option('-y, --yes', 'do not ask: required when stdin is not a terminal')
-    .action(async (id: string, options: OptionValues, command: Command) =>
-      execute(command, async (context) => (await import('./commands/restore.js')).restore(context, id, { yes: options.yes === true })),
-    );
-  daemonCommand('status', 'without an id: every backup and restore in progress; with one: its latest status')
-    .argument('[id]', 'a backup id')
-    .action(async (id: string | undefined, _options: OptionValues, command: Command) =>
-      execute(command, async (context) => (await import('./commands/status.js')).status(context, id)),
-    );
-  daemonCommand('cancel', 'cancel the backup or restore of <id> and wait until Pieces OS confirms it')
-    .argument('<id>', 'the backup id of the operation')
-    .action(async (id: string, _options: OptionValues, command: Command) =>
-      execute(command, async (context) => (await import('./commands/cancel.js')).cancel(context, id)),
-    );
-  daemonCommand('delete', 'delete a backup')
-    .argument('<id>', 'the backup to delete')
-    .action(async (id: string, _options: OptionValues, command: Command) =>
-      execute(command, async (context) => (await import('./commands/delete.js')).deleteBackup(context, id)),
-    );
-  daemonCommand('watch', 'follow every backup and restore, whoever started it, until Ctrl-C')
-    .action(async (_options: OptionValues, command: Command) =>
-      execute(command, async (context) => (await import('./commands/watch.js')).watch(context)),
-    );
-
-  // The emulator's commands parse their own flags, as before.
-  const local = (name: string, description: string, run: (args: readonly string[]) => Promise<void>) =>
-    program
-      .command(name)
-      .description(description)
-      .helpOption(false)
-      .allowUnknownOption()
-      .allowExcessArguments()
-      .argument('[options...]')
-      .action(async (args: string[], _options: OptionValues, command: Command) => {
+      .action(async (options: OptionValues, command: Command) => {
         try {
           const globals = command.optsWithGlobals();
           if (globals.url !== undefined || globals.json !== undefined) throw new UsageError(`${name} takes neither --url nor --json`);
-          await run(args);
+          await run(options);
           exit(EXIT_CODES.ok);
         } catch (error) {
           process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
           exit(isUsageError(error) ? EXIT_CODES.usage : EXIT_CODES.failed);
         }
       });
-  local('serve', 'run the emulator until Ctrl-C (--port N, --data DIR, ...: see the README)', async (args) =>
-    (await import('./serve.js')).serve(args),
+  serveOptions(
+    local('serve', 'run the emulator until Ctrl-C', async (options) => (await import('./commands/serve.js')).serve(emulatorOptionsOf(options))),
   );
-  local('demo', 'a backup and a restore on an embedded emulator (--once: then exit)', async (args) => (await import('./demo.js')).demo(args));
+  local('demo', 'a backup and a restore on an embedded emulator, with the example dashboard', async (options) =>
+    (await import('./commands/demo/demo.js')).demo({ once: options.once === true }),
+  ).option('--once', 'run one backup and one restore through the lifecycles, print each state, and exit');
   return program;
 }
 

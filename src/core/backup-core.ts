@@ -1,5 +1,6 @@
 import type { LifecycleOptions } from '../../machines/index.js';
 import type { BackupClient } from '../api/index.js';
+import type { OperationKind } from '../models/index.js';
 import type { DiscoverOptions, OperationProgress, ProgressTransport } from '../streams/index.js';
 import { createBackupsStore, type BackupsStore } from './backups-store.js';
 import { createLifecycle, type BackupLifecycle, type RestoreLifecycle } from './lifecycle.js';
@@ -8,14 +9,15 @@ import type { Store } from './store.js';
 
 export interface BackupCoreOptions {
   /**
-   * How progress is followed (default `websocket`). Discovery of running operations uses the
-   * observe-only progress socket, or status polling when this is `polling`.
+   * How progress is followed (default `websocket`), the one place to say it. Discovery of
+   * running operations uses the observe-only progress socket, or status polling when this is
+   * `polling` (see `discoveryTransport`).
    */
   transport?: ProgressTransport;
   /** The lifecycles' other options: stall detection, cancel deadline, clock. */
   lifecycle?: Omit<LifecycleOptions, 'transport'>;
-  /** Discovery's own options; its `transport` wins over the one above. */
-  discover?: DiscoverOptions;
+  /** Discovery's other options: polling intervals, the ids it polls. */
+  discover?: Omit<DiscoverOptions, 'transport'>;
   /**
    * While `operations` is observed, a lifecycle that is idle or finished attaches to an
    * operation of its kind running on the daemon, so a screen opened mid-restore shows it.
@@ -32,6 +34,10 @@ export interface BackupCore {
   readonly client: BackupClient;
   readonly backup: BackupLifecycle;
   readonly restore: RestoreLifecycle;
+  /** `backup` for `'creation'`, `restore` for `'restoration'`. */
+  lifecycle(kind: 'creation'): BackupLifecycle;
+  lifecycle(kind: 'restoration'): RestoreLifecycle;
+  lifecycle(kind: OperationKind): BackupLifecycle | RestoreLifecycle;
   /** `GET /backups`, refreshed after a backup or restore completes and after a delete. */
   readonly backups: BackupsStore;
   readonly operations: Store<OperationsState>;
@@ -42,6 +48,14 @@ export interface BackupCore {
    * never cancels an operation on the daemon.
    */
   dispose(): void;
+}
+
+/**
+ * The transport discovery uses for `transport`: it has no ndjson stream, so anything but
+ * `polling` watches the observe-only progress socket.
+ */
+export function discoveryTransport(transport: ProgressTransport | undefined): NonNullable<DiscoverOptions['transport']> {
+  return transport === 'polling' ? 'polling' : 'websocket';
 }
 
 /**
@@ -57,16 +71,20 @@ export interface BackupCore {
  */
 export function createBackupCore(client: BackupClient, options: BackupCoreOptions = {}): BackupCore {
   const lifecycleOptions = { ...options.lifecycle, ...(options.transport && { transport: options.transport }) };
-  const backup = createLifecycle(client, 'backup', lifecycleOptions);
-  const restore = createLifecycle(client, 'restore', lifecycleOptions);
+  const backup = createLifecycle(client, 'creation', lifecycleOptions);
+  const restore = createLifecycle(client, 'restoration', lifecycleOptions);
   const backups = createBackupsStore(client);
-  const attach = (operation: Pick<OperationProgress, 'kind' | 'backupId'>) =>
-    (operation.kind === 'creation' ? backup : restore).attach(operation.backupId);
+  function lifecycle(kind: 'creation'): BackupLifecycle;
+  function lifecycle(kind: 'restoration'): RestoreLifecycle;
+  function lifecycle(kind: OperationKind): BackupLifecycle | RestoreLifecycle;
+  function lifecycle(kind: OperationKind): BackupLifecycle | RestoreLifecycle {
+    if (kind === 'creation') return backup;
+    if (kind === 'restoration') return restore;
+    throw new TypeError(`lifecycle: kind must be 'creation' or 'restoration', got ${String(kind)}`);
+  }
+  const attach = (operation: Pick<OperationProgress, 'kind' | 'backupId'>) => lifecycle(operation.kind).attach(operation.backupId);
 
-  const discover: DiscoverOptions = {
-    transport: options.transport === 'polling' ? 'polling' : 'websocket',
-    ...options.discover,
-  };
+  const discover: DiscoverOptions = { ...options.discover, transport: discoveryTransport(options.transport) };
   const operations = createOperationsStore(client, discover, (discovered) => {
     // a backup made elsewhere shows up in the list too
     if (discovered.creations.some((creation) => creation.status === 'COMPLETED')) backups.refresh();
@@ -91,6 +109,7 @@ export function createBackupCore(client: BackupClient, options: BackupCoreOption
     client,
     backup,
     restore,
+    lifecycle,
     backups,
     operations,
     attach,

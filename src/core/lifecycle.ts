@@ -2,25 +2,32 @@ import type { Observer, SnapshotFrom, Subscription } from 'xstate';
 import {
   createBackupActor,
   createRestoreActor,
+  isSettledState,
+  type BackupEvent,
   type BackupMachine,
   type LifecycleActorOptions,
+  type LifecycleContext,
+  type RestoreEvent,
   type RestoreMachine,
 } from '../../machines/index.js';
 import type { BackupClient } from '../api/index.js';
-import type { Backup, SeededBackup } from '../models/index.js';
+import type { Backup, OperationKind, SeededBackup } from '../models/index.js';
 import { createStore, type Store } from './store.js';
 
-export type LifecycleKind = 'backup' | 'restore';
 export type BackupSnapshot = SnapshotFrom<BackupMachine>;
 export type RestoreSnapshot = SnapshotFrom<RestoreMachine>;
+/** A snapshot of either lifecycle, for a face that shows both the same way. */
+export type LifecycleSnapshot = BackupSnapshot | RestoreSnapshot;
+/** A state of either chart (`'idle'`, `'running'`, ..., `'confirming'` for a restore). */
+export type LifecycleState = LifecycleSnapshot['value'];
 
 /**
- * One lifecycle machine's actor behind the store contract. Creating it starts nothing on the
- * daemon: only `start` / `restore` (and `retry`) do. The actor's own transitions decide, so
- * a second `start()` while one runs is ignored (no second operation).
+ * One lifecycle machine's actor behind the store contract: its snapshot is the machine's own.
+ * Creating it starts nothing on the daemon: only `start` / `restore` (and `retry`) do. The
+ * actor's own transitions decide, so a second `start()` while one runs is ignored.
  */
-export interface Lifecycle<TSnapshot> extends Store<TSnapshot> {
-  readonly kind: LifecycleKind;
+export interface Lifecycle<TSnapshot extends LifecycleSnapshot = LifecycleSnapshot> extends Store<TSnapshot> {
+  readonly kind: OperationKind;
   /**
    * Follows an operation already running on the daemon (one discovery found) and starts
    * nothing. Taken when idle, done, cancelled or failed and not already about that backup
@@ -39,13 +46,13 @@ export interface Lifecycle<TSnapshot> extends Store<TSnapshot> {
 }
 
 export interface BackupLifecycle extends Lifecycle<BackupSnapshot> {
-  readonly kind: 'backup';
+  readonly kind: 'creation';
   /** Starts a backup creation (from idle, done, cancelled or failed; ignored otherwise). */
   start(seed?: SeededBackup): void;
 }
 
 export interface RestoreLifecycle extends Lifecycle<RestoreSnapshot> {
-  readonly kind: 'restore';
+  readonly kind: 'restoration';
   /**
    * Restores `backupId`, which replaces the local database. Without `confirm: true` it waits
    * in `confirming` for `confirm()` or `dismiss()`.
@@ -55,55 +62,39 @@ export interface RestoreLifecycle extends Lifecycle<RestoreSnapshot> {
   dismiss(): void;
 }
 
-// Either actor, seen through what both have; each command sends an event its machine takes.
-interface AnyLifecycleActor {
-  getSnapshot(): BackupSnapshot | RestoreSnapshot;
-  send(event: { type: string; [field: string]: unknown }): void;
-  subscribe(observer: Observer<unknown>): Subscription;
+/** What both machines take alike (a restore's are the same); each kind's own are sent by its commands. */
+type CommonEvent = Extract<BackupEvent, { type: 'ATTACH' | 'CANCEL' | 'RETRY' }>;
+
+/** The part of an actor the handle drives: `Actor<BackupMachine>` and `Actor<RestoreMachine>` are one. */
+interface LifecycleActor<TSnapshot, TEvent> {
+  getSnapshot(): TSnapshot;
+  send(event: TEvent): void;
+  subscribe(observer: Observer<TSnapshot>): Subscription;
   stop(): unknown;
 }
 
-const FINISHED = ['done', 'cancelled', 'failed'];
-
-/**
- * The backup or restore lifecycle of `client` as a store (the actor's snapshot) with its
- * commands. `options` are the actor's (`transport`, `cancelTimeoutMs`, `snapshot`, ...).
- *
- * @example
- * ```ts
- * const backup = createLifecycle(client, 'backup', { transport: 'ndjson' });
- * backup.subscribe(() => render(backup.getSnapshot().context.percentage));
- * backup.start();
- * ```
- */
-export function createLifecycle(client: BackupClient, kind: 'backup', options?: LifecycleActorOptions): BackupLifecycle;
-export function createLifecycle(client: BackupClient, kind: 'restore', options?: LifecycleActorOptions): RestoreLifecycle;
-export function createLifecycle(
-  client: BackupClient,
-  kind: LifecycleKind,
-  options: LifecycleActorOptions = {},
-): BackupLifecycle | RestoreLifecycle {
+/** The handle without its kind's commands, over an actor that `spawn` makes (again on attach). */
+function handleOf<TSnapshot extends { value: string; context: LifecycleContext }, TEvent extends { type: string }>(
+  spawn: (options: LifecycleActorOptions) => LifecycleActor<TSnapshot, TEvent | CommonEvent>,
+  options: LifecycleActorOptions,
+) {
   // an actor made later (see attach) starts afresh: the persisted snapshot was the first one's
   const { snapshot: _persisted, ...fresh } = options;
-  // widened once: the commands below send only events the kind's machine takes
-  const spawn = (resume: LifecycleActorOptions) =>
-    (kind === 'backup' ? createBackupActor(client, resume) : createRestoreActor(client, resume)) as unknown as AnyLifecycleActor;
-
   let actor = spawn(options);
   let disposed = false;
   const store = createStore(actor.getSnapshot());
-  const follow = (target: AnyLifecycleActor) =>
+  const follow = (target: LifecycleActor<TSnapshot, TEvent | CommonEvent>) =>
     // the error callback keeps a crashed actor's snapshot visible instead of rethrowing
     target.subscribe({ next: () => store.set(target.getSnapshot()), error: () => store.set(target.getSnapshot()) });
   let subscription = follow(actor);
 
-  const send = (event: { type: string; [field: string]: unknown }) => {
+  const send = (event: TEvent | CommonEvent) => {
     if (!disposed) actor.send(event);
   };
 
   const attach = (backupId: string): boolean => {
     const { value, context } = actor.getSnapshot();
-    if (disposed || !(value === 'idle' || FINISHED.includes(value))) return false;
+    if (disposed || !(value === 'idle' || isSettledState(value))) return false;
     const sameRun = context.backupId === backupId && !(value === 'failed' && context.error?.outcomeUnknown);
     if (value !== 'idle' && sameRun) return false;
     if (value !== 'idle') {
@@ -118,9 +109,10 @@ export function createLifecycle(
     return true;
   };
 
-  const common = {
+  return {
     subscribe: store.subscribe,
     getSnapshot: store.getSnapshot,
+    send,
     attach,
     cancel: () => send({ type: 'CANCEL' }),
     retry: () => send({ type: 'RETRY' }),
@@ -132,14 +124,40 @@ export function createLifecycle(
       store.set(actor.getSnapshot()); // status 'stopped'
     },
   };
-  return kind === 'backup'
-    ? ({ ...common, kind, start: (seed?: SeededBackup) => send({ type: 'START', ...(seed && { seed }) }) } as BackupLifecycle)
-    : ({
-        ...common,
-        kind,
-        restore: (backupId: string, { confirm, backup }: { confirm?: boolean; backup?: Backup } = {}) =>
-          send({ type: 'RESTORE', backupId, ...(confirm !== undefined && { confirm }), ...(backup && { backup }) }),
-        confirm: () => send({ type: 'CONFIRM' }),
-        dismiss: () => send({ type: 'DISMISS' }),
-      } as RestoreLifecycle);
+}
+
+/**
+ * The creation or restoration lifecycle of `client` as a store (the actor's snapshot) with
+ * its commands. `options` are the actor's (`transport`, `cancelTimeoutMs`, `snapshot`, ...).
+ *
+ * @example
+ * ```ts
+ * const backup = createLifecycle(client, 'creation', { transport: 'ndjson' });
+ * backup.subscribe(() => render(backup.getSnapshot().context.percentage));
+ * backup.start();
+ * ```
+ */
+export function createLifecycle(client: BackupClient, kind: 'creation', options?: LifecycleActorOptions): BackupLifecycle;
+export function createLifecycle(client: BackupClient, kind: 'restoration', options?: LifecycleActorOptions): RestoreLifecycle;
+export function createLifecycle(client: BackupClient, kind: OperationKind, options?: LifecycleActorOptions): BackupLifecycle | RestoreLifecycle;
+export function createLifecycle(
+  client: BackupClient,
+  kind: OperationKind,
+  options: LifecycleActorOptions = {},
+): BackupLifecycle | RestoreLifecycle {
+  if (kind === 'creation') {
+    const { send, ...handle } = handleOf<BackupSnapshot, BackupEvent>((resume) => createBackupActor(client, resume), options);
+    return { ...handle, kind, start: (seed) => send({ type: 'START', ...(seed && { seed }) }) };
+  }
+  // a kind of the old vocabulary ('backup', 'restore') from untyped code must not pass as a restore
+  if (kind !== 'restoration') throw new TypeError(`createLifecycle: kind must be 'creation' or 'restoration', got ${String(kind)}`);
+  const { send, ...handle } = handleOf<RestoreSnapshot, RestoreEvent>((resume) => createRestoreActor(client, resume), options);
+  return {
+    ...handle,
+    kind,
+    restore: (backupId, { confirm, backup } = {}) =>
+      send({ type: 'RESTORE', backupId, ...(confirm !== undefined && { confirm }), ...(backup && { backup }) }),
+    confirm: () => send({ type: 'CONFIRM' }),
+    dismiss: () => send({ type: 'DISMISS' }),
+  };
 }

@@ -6,6 +6,7 @@ import {
   decodeSeededBackup,
   DecodeError,
   type Backups,
+  type OperationKind,
   type Decoder,
 } from '../models/index.js';
 import type { Manifest } from './cloud-store.js';
@@ -40,16 +41,44 @@ function manifestOf(core: EmulatorCore, id: string): Manifest {
   return manifest;
 }
 
+/** `POST /backup/{b}/<kind>/cancel`: 204 while that operation runs, 500 text otherwise (the seed's codes). */
+function cancelRoute(kind: OperationKind): Pick<Route, 'handle'> {
+  return {
+    handle: ({ core, body, params, res }) => {
+      // the restoration cancel takes an optional Backup body, the creation cancel none
+      if (kind === 'restoration') optionalBody(decodeBackup, body, 'Backup');
+      const id = params['backup']!;
+      if (core.registry.operation(kind, id)?.requestCancel()) sendEmpty(res);
+      else sendText(res, 500, `no ${kind === 'creation' ? 'backup creation' : 'restoration'} in progress for ${id}`);
+    },
+  };
+}
+
+/** `GET /backup/{b}/<kind>/status`: the latest status of that operation, 404 when there is none. */
+function statusRoute(kind: OperationKind): Pick<Route, 'handle'> {
+  return {
+    handle: ({ core, params, res, fault }) => {
+      const id = params['backup']!;
+      const status = core.registry.status(kind, id);
+      if (!status) {
+        const known = core.cloud.get(id) !== undefined;
+        throw new RequestRejection(404, kind === 'creation' ? `no backup creation ${id}` : known ? `backup ${id} was never restored` : `no backup ${id}`);
+      }
+      sendJson(res, 200, status, fault);
+    },
+  };
+}
+
 /** The seed's nine endpoints and the companion Backups API, per docs/protocol.md, by operation name. */
 export const backupRoutes: readonly Route[] = endpointRoutes(['GET', 'POST'], {
   backup: {
     cloud: true,
     handle: ({ core, body, res }) => {
       const assets = optionalBody(decodeAssets, body, 'Assets');
-      const running = core.registry.runningCreation;
-      if (running) throw new RequestRejection(409, `backup creation ${running.id} is already in progress`);
+      // refused before the upsert: a 409 changes nothing
+      core.registry.assertIdle('creation');
       if (assets) core.db.upsert(assets.iterable);
-      core.registry.startCreation();
+      core.registry.start('creation');
       sendEmpty(res);
     },
   },
@@ -68,7 +97,7 @@ export const backupRoutes: readonly Route[] = endpointRoutes(['GET', 'POST'], {
     cloud: true,
     handle: async ({ core, body, params, res, fault }) => {
       optionalBody(decodeBackup, body, 'Backup');
-      const operation = core.registry.startRestoration(manifestOf(core, params['backup']!));
+      const operation = core.registry.start('restoration', manifestOf(core, params['backup']!));
       await answerWhenDone(res, operation, fault);
     },
   },
@@ -76,7 +105,7 @@ export const backupRoutes: readonly Route[] = endpointRoutes(['GET', 'POST'], {
     cloud: true,
     handle: async ({ core, body, params, req, res, fault }) => {
       optionalBody(decodeBackup, body, 'Backup');
-      const operation = core.registry.startRestoration(manifestOf(core, params['backup']!));
+      const operation = core.registry.start('restoration', manifestOf(core, params['backup']!));
       await answerStreamed(req, res, operation, fault);
     },
   },
@@ -86,39 +115,10 @@ export const backupRoutes: readonly Route[] = endpointRoutes(['GET', 'POST'], {
       sendJson(res, 200, manifestOf(core, params['backup']!).backup, fault);
     },
   },
-  backup_specific_creation_cancel: {
-    handle: ({ core, params, res }) => {
-      const id = params['backup']!;
-      if (core.registry.creation(id)?.requestCancel()) sendEmpty(res);
-      else sendText(res, 500, `no backup creation in progress for ${id}`);
-    },
-  },
-  backup_specific_creation_status: {
-    handle: ({ core, params, res, fault }) => {
-      const id = params['backup']!;
-      const status = core.registry.creationStatus(id);
-      if (!status) throw new RequestRejection(404, `no backup creation ${id}`);
-      sendJson(res, 200, status, fault);
-    },
-  },
-  backup_specific_restoration_cancel: {
-    handle: ({ core, body, params, res }) => {
-      optionalBody(decodeBackup, body, 'Backup');
-      const id = params['backup']!;
-      if (core.registry.restoration(id)?.requestCancel()) sendEmpty(res);
-      else sendText(res, 500, `no restoration in progress for ${id}`);
-    },
-  },
-  backup_specific_restoration_status: {
-    handle: ({ core, params, res, fault }) => {
-      const id = params['backup']!;
-      const status = core.registry.restorationStatus(id);
-      if (!status) {
-        throw new RequestRejection(404, core.cloud.get(id) ? `backup ${id} was never restored` : `no backup ${id}`);
-      }
-      sendJson(res, 200, status, fault);
-    },
-  },
+  backup_specific_creation_cancel: cancelRoute('creation'),
+  backup_specific_creation_status: statusRoute('creation'),
+  backup_specific_restoration_cancel: cancelRoute('restoration'),
+  backup_specific_restoration_status: statusRoute('restoration'),
   backups_snapshot: {
     cloud: true,
     handle: ({ core, res, fault }) => {
@@ -131,14 +131,14 @@ export const backupRoutes: readonly Route[] = endpointRoutes(['GET', 'POST'], {
     cloud: true,
     handle: async ({ core, body, res, fault }) => {
       optionalBody(decodeSeededBackup, body, 'SeededBackup');
-      await answerWhenDone(res, core.registry.startCreation(), fault);
+      await answerWhenDone(res, core.registry.start('creation'), fault);
     },
   },
   backups_create_new_backup_streamed: {
     cloud: true,
     handle: async ({ core, body, req, res, fault }) => {
       optionalBody(decodeSeededBackup, body, 'SeededBackup');
-      await answerStreamed(req, res, core.registry.startCreation(), fault);
+      await answerStreamed(req, res, core.registry.start('creation'), fault);
     },
   },
   backups_delete_specific_backup: {
@@ -147,7 +147,7 @@ export const backupRoutes: readonly Route[] = endpointRoutes(['GET', 'POST'], {
       optionalBody(decodeBackup, body, 'Backup');
       const id = params['backup']!;
       manifestOf(core, id);
-      if (core.registry.runningRestoration?.id === id) {
+      if (core.registry.running('restoration')?.id === id) {
         throw new RequestRejection(409, `backup ${id} is being restored; cancel the restoration first`);
       }
       core.cloud.delete(id);

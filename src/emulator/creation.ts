@@ -36,33 +36,74 @@ function snapshotDatabase(source: string, target: string): { bytes: number; sha2
   }
 }
 
+/** What a backup's metadata is made of; `timestamp` in epoch ms. */
+export interface BackupStamp {
+  id: string;
+  timestamp: number;
+  bytes: number;
+  version: string;
+  deviceName: string;
+}
+
+function stampBackup(env: OperationEnv, stamp: BackupStamp): Backup {
+  const created = new Date(stamp.timestamp);
+  return {
+    id: stamp.id,
+    version: stamp.version,
+    timestamp: String(stamp.timestamp),
+    bytes: stamp.bytes,
+    created: { value: created.toISOString(), readable: created.toUTCString() },
+    device_name: stamp.deviceName,
+    platform: env.platform,
+  };
+}
+
+function takeSnapshot(env: OperationEnv, id: string): { snapshot: string; bytes: number; sha256: string } {
+  const snapshot = snapshotPath(env, id);
+  fs.rmSync(snapshot, { force: true });
+  try {
+    return { snapshot, ...snapshotDatabase(env.db.file, snapshot) };
+  } catch (error) {
+    fs.rmSync(snapshot, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * A completed backup of the local database as it is now, committed at once with the given
+ * metadata (`bytes` defaults to the snapshot's size): the admin seed. Same snapshot, same
+ * content object and manifest as a creation, so it restores like one.
+ */
+export function commitSeededBackup(env: OperationEnv, stamp: Omit<BackupStamp, 'bytes'> & { bytes?: number | undefined }): Backup {
+  const { snapshot, bytes, sha256 } = takeSnapshot(env, stamp.id);
+  try {
+    const backup = stampBackup(env, { ...stamp, bytes: stamp.bytes ?? bytes });
+    // content-addressed: a backup of the same bytes shares the object
+    if (!fs.existsSync(env.cloud.objectPath(sha256))) {
+      const partial = env.cloud.partialPath(sha256);
+      fs.copyFileSync(snapshot, partial);
+      const fd = fs.openSync(partial, 'r');
+      try {
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+    env.cloud.commit({ backup, sha256 });
+    return backup;
+  } finally {
+    fs.rmSync(snapshot, { force: true });
+  }
+}
+
 /**
  * Starts a creation: a consistent snapshot of the local database now (so `bytes` is known
  * in the first frame), then an upload at the configured rate into `<sha256>.partial`, then
  * object rename and manifest. The first observable state is INITIALIZED.
  */
 export function startCreation(env: OperationEnv, id: string, timestamp: number): Operation {
-  const snapshot = snapshotPath(env, id);
-  fs.rmSync(snapshot, { force: true });
-  let sha256: string;
-  let bytes: number;
-  try {
-    ({ bytes, sha256 } = snapshotDatabase(env.db.file, snapshot));
-  } catch (error) {
-    fs.rmSync(snapshot, { force: true });
-    throw error;
-  }
-  const state = env.state();
-  const created = new Date(timestamp);
-  const backup: Backup = {
-    id,
-    version: state.version,
-    timestamp: String(timestamp),
-    bytes,
-    created: { value: created.toISOString(), readable: created.toUTCString() },
-    device_name: env.deviceName,
-    platform: env.platform,
-  };
+  const { snapshot, bytes, sha256 } = takeSnapshot(env, id);
+  const backup = stampBackup(env, { id, timestamp, bytes, version: env.state().version, deviceName: env.deviceName });
   const operation = new Operation('creation', backup);
   const partial = env.cloud.partialPath(sha256);
   const cleanUp = () => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CloudStore, sha256File } from './cloud-store.js';
+import { createEmulatorAdmin, type EmulatorAdmin } from './emulator-admin.js';
 import { FaultBook } from './faults.js';
 import { RESET_REASON, SHUTDOWN_REASON } from './interruption.js';
 import { LocalDatabase } from './local-database.js';
@@ -23,14 +24,16 @@ export class EmulatorCore {
   readonly faults = new FaultBook();
   readonly localDir: string;
   readonly journal: OperationJournal;
-  /** Set by close(); late work (a delayed request) checks it instead of touching files. */
+  /** The one admin surface: `/__emulator` routes, `emulator.admin` and the test kit. */
+  readonly admin: EmulatorAdmin;
+  /** Set by stopOperations(); late work (a delayed request) checks it instead of touching files. */
   closed = false;
 
   constructor(
     readonly options: ResolvedOptions,
     readonly dataDir: string,
   ) {
-    this.state = { ...options.initialState };
+    this.state = structuredClone(options.initialState);
     this.localDir = path.join(dataDir, 'local');
     this.db = new LocalDatabase(path.join(this.localDir, 'pieces.db'));
     this.cloud = new CloudStore(path.join(dataDir, 'cloud'));
@@ -48,6 +51,7 @@ export class EmulatorCore {
       },
       this.journal,
     );
+    this.admin = createEmulatorAdmin(this);
   }
 
   private removeLeftovers(): void {
@@ -94,17 +98,26 @@ export class EmulatorCore {
   reset(): void {
     this.registry.forget(RESET_REASON);
     this.faults.clear();
-    this.state = { ...this.options.initialState };
+    this.state = structuredClone(this.options.initialState);
     this.cloud.wipe();
     this.db.wipe();
     this.removeLeftovers();
     if (this.options.seed) this.db.upsert(sampleAssets());
   }
 
-  /** Running operations end FAILED (`interrupted: Pieces OS is shutting down`), then the database closes. */
-  close(): void {
+  /**
+   * Step one of a shutdown: late work stops touching files, running operations end FAILED
+   * (`interrupted: Pieces OS is shutting down`) so their streams and blocking requests get
+   * that answer. Idempotent.
+   */
+  stopOperations(): void {
     this.closed = true;
     this.registry.interruptAll(SHUTDOWN_REASON);
+  }
+
+  /** The last step of a shutdown: operations stopped (if not yet), then the database closes. */
+  close(): void {
+    this.stopOperations();
     this.db.close();
   }
 }

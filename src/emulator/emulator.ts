@@ -2,49 +2,14 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { decode, decodeAsset, type Asset, type BackupStatus } from '../models/index.js';
-import { DEFAULT_FAILURE_REASON, operationsOf } from './admin-routes.js';
+import type { EmulatorAdmin } from './emulator-admin.js';
 import { EmulatorCore } from './emulator-core.js';
-import { parseFaultSpec, type FaultSpec } from './faults.js';
 import { closeHttpServer, createHttpServer } from './http-server.js';
-import { SHUTDOWN_REASON } from './interruption.js';
-import type { OperationRecord } from './operation-journal.js';
-import { resolveOptions, validateStatePatch, type EmulatorOptions, type EmulatorState } from './options.js';
+import { resolveOptions, type EmulatorOptions } from './options.js';
 import { WebSocketGateway } from './websocket.js';
 
 /** How long a shutdown waits for clients to take their last answer and close. */
 const SHUTDOWN_GRACE_MS = 500;
-
-/** In-process twin of the `/__emulator` HTTP surface, for tests and the demo. */
-export interface EmulatorAdmin {
-  getState(): EmulatorState;
-  setState(patch: Partial<EmulatorState>): void;
-  injectFault(fault: FaultSpec): void;
-  clearFaults(): void;
-  /** Wipes cloud and local database, reseeds, clears faults and state. */
-  reset(): Promise<void>;
-  /** The assets of the local database, in insertion order. */
-  listAssets(): Asset[];
-  upsertAsset(asset: Asset): void;
-  deleteAsset(id: string): void;
-  databasePath(): string;
-  /** The local database file as it is on disk, for byte-identical checks. */
-  readDatabaseBytes(): Buffer;
-  /**
-   * Fails the running operation of `kind` now (its work stopped, its staging removed, the local
-   * database untouched); the status and 500 bodies carry `reason`. Throws when none is running.
-   */
-  failOperation(kind: 'creation' | 'restoration', reason?: string): BackupStatus;
-  /** Operations in progress right now. */
-  operations(): { creations: BackupStatus[]; restorations: BackupStatus[] };
-  /** The operations journal, oldest first: every operation of this data dir with how it ended and why. */
-  journal(): readonly OperationRecord[];
-  /**
-   * Called the moment an operation becomes terminal on the server, before any client can
-   * know: the reference point for detection-latency measurements.
-   */
-  onOperationEnded(listener: (ended: { kind: 'creation' | 'restoration'; status: BackupStatus; at: number }) => void): () => void;
-}
 
 /** A running emulator. */
 export interface Emulator {
@@ -60,30 +25,6 @@ export interface Emulator {
    * dataDir is removed.
    */
   close(): Promise<void>;
-}
-
-function createAdmin(core: EmulatorCore): EmulatorAdmin {
-  return {
-    getState: () => ({ ...core.state }),
-    setState: (patch) => {
-      core.state = { ...core.state, ...validateStatePatch(patch) };
-    },
-    injectFault: (fault) => core.faults.inject(parseFaultSpec(fault)),
-    clearFaults: () => core.faults.clear(),
-    reset: async () => core.reset(),
-    listAssets: () => core.db.list(),
-    upsertAsset: (asset) => core.db.upsert([decode(decodeAsset, asset)]),
-    deleteAsset: (id) => void core.db.delete(id),
-    databasePath: () => core.db.file,
-    readDatabaseBytes: () => core.db.readBytes(),
-    operations: () => operationsOf(core),
-    journal: () => core.registry.history(),
-    failOperation: (kind, reason = DEFAULT_FAILURE_REASON) => core.registry.failRunning(kind, reason).statusRecord(),
-    onOperationEnded: (listener) =>
-      core.registry.onChange((ended) => {
-        if (ended) listener({ kind: ended.kind, status: ended.statusRecord(), at: performance.now() });
-      }),
-  };
 }
 
 /**
@@ -127,11 +68,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: `http://${urlHost}:${port}`,
     port,
     dataDir,
-    admin: createAdmin(core),
+    admin: core.admin,
     close: () =>
       (closing ??= (async () => {
-        core.closed = true;
-        core.registry.interruptAll(SHUTDOWN_REASON);
+        core.stopOperations();
         // The blocking requests write their 500 a microtask after the operation ends.
         await new Promise((resolve) => setImmediate(resolve));
         await Promise.all([sockets.closeAll(SHUTDOWN_GRACE_MS), closeHttpServer(server, SHUTDOWN_GRACE_MS)]);

@@ -16,6 +16,13 @@ export function sendText(res: ServerResponse, status: number, text: string, head
   res.end(body);
 }
 
+/** `text` byte for byte, no newline added: for bodies clients parse as they come (a version). */
+export function sendTextExactly(res: ServerResponse, status: number, text: string): void {
+  if (!writable(res)) return;
+  res.writeHead(status, { 'content-type': TEXT, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 export function sendEmpty(res: ServerResponse, status = 204): void {
   if (!writable(res)) return;
   res.writeHead(status);

@@ -1,6 +1,7 @@
 import http, { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { adminRoutes } from './admin-routes.js';
 import { backupRoutes } from './backup-routes.js';
+import { daemonRoutes } from './daemon-routes.js';
 import { answerPreflight, isPreflight, setCorsHeaders } from './cors.js';
 import type { EmulatorCore } from './emulator-core.js';
 import type { FaultSpec } from './faults.js';
@@ -10,7 +11,7 @@ import { isRequestRejection } from './request-rejection.js';
 import { matchRoute, type Route } from './router.js';
 import { isWebSocketPath } from './websocket.js';
 
-const ROUTES: readonly Route[] = [...backupRoutes, ...adminRoutes];
+const ROUTES: readonly Route[] = [...backupRoutes, ...daemonRoutes, ...adminRoutes];
 
 /** How long a request head may take to arrive. */
 export const HEADERS_TIMEOUT_MS = 10_000;

@@ -54,6 +54,5 @@ export async function answerWhenDone(res: ServerResponse, operation: Operation, 
     sendJson(res, 200, operation.backup, fault);
     return;
   }
-  const what = operation.kind === 'creation' ? 'backup creation' : 'restoration of';
-  sendText(res, 500, `${what} ${operation.id} ended ${String(final.status)}${operation.failure ? `: ${operation.failure}` : ''}`);
+  sendText(res, 500, `${operation.label} ended ${String(final.status)}${operation.failure ? `: ${operation.failure}` : ''}`);
 }

@@ -13,6 +13,11 @@ export interface OperationHooks {
 
 type Listener = (frame: BackupStreamedProgress) => void;
 
+/** A `BackupStatus`, however it is known (a live operation, a journal record, a cloud manifest). */
+export function backupStatus(value: BackupStatusValue, percentage: number, backup: Backup): BackupStatus {
+  return { value, percentage, backup };
+}
+
 /**
  * One creation or restoration: its status, its listeners (streams, the progress hub) and
  * the two-step cancel (accepted now, `CANCELED` after the roll-back delay).
@@ -62,7 +67,12 @@ export class Operation {
   }
 
   statusRecord(): BackupStatus {
-    return { value: this.status, percentage: this.percentage, backup: this.backup };
+    return backupStatus(this.status, this.percentage, this.backup);
+  }
+
+  /** How answers name it: `backup creation <id>`, `restoration of <id>`. */
+  get label(): string {
+    return `${this.kind === 'creation' ? 'backup creation' : 'restoration of'} ${this.id}`;
   }
 
   /** Listen to every later change; the caller sends `frame()` first if it wants the current one. */

@@ -115,9 +115,9 @@ function pipeOperation(ws: WebSocket, core: EmulatorCore, operation: Operation, 
 }
 
 function progressFrame(core: EmulatorCore, ended: Operation | undefined): BackupsStreamedProgress {
-  const { creations, restorations } = core.registry.inProgress();
-  const backups = creations.map((operation) => operation.frame());
-  const restoring = restorations.map((operation) => operation.frame());
+  const running = core.registry.inProgress();
+  const backups = running.creation.map((operation) => operation.frame());
+  const restoring = running.restoration.map((operation) => operation.frame());
   if (ended) (ended.kind === 'creation' ? backups : restoring).push(ended.frame());
   return { backups, restorations: restoring };
 }
@@ -128,7 +128,7 @@ const SOCKET_ROUTES: readonly SocketRoute[] = endpointRoutes(['WS'], {
       onStartFrame(ws, core, (body) => {
         decodeStart(decodeSeededBackup, body, 'SeededBackup');
         checkCloud(core);
-        pipeOperation(ws, core, core.registry.startCreation(), fault);
+        pipeOperation(ws, core, core.registry.start('creation'), fault);
       }),
   },
   backup_restore_streamed_websocket: {
@@ -139,9 +139,9 @@ const SOCKET_ROUTES: readonly SocketRoute[] = endpointRoutes(['WS'], {
         const id = params['backup']!;
         const manifest = core.cloud.get(id);
         if (!manifest) throw new RequestRejection(404, `no backup ${id}`);
-        const running = core.registry.runningRestoration;
+        const running = core.registry.running('restoration');
         // Attach to the running restoration of this backup instead of starting a second one.
-        pipeOperation(ws, core, running?.id === id ? running : core.registry.startRestoration(manifest), fault);
+        pipeOperation(ws, core, running?.id === id ? running : core.registry.start('restoration', manifest), fault);
       }),
   },
   backups_streamed_progress_websocket: {

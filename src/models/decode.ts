@@ -41,6 +41,11 @@ export function string(value: unknown, path: string): string {
   return value;
 }
 
+export function boolean(value: unknown, path: string): boolean {
+  if (typeof value !== 'boolean') throw new DecodeError(path, 'boolean', value);
+  return value;
+}
+
 export function number(value: unknown, path: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new DecodeError(path, 'number', value);
   return value;

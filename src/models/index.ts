@@ -10,6 +10,15 @@ export type { Backups } from './backups.js';
 export { decodeBackups } from './backups.js';
 export { DecodeError, decode, type Decoder } from './decode.js';
 export {
+  BACKUP_FEATURE_VALUES,
+  decodeHasFeatureAccessInput,
+  decodeHasFeatureAccessOutput,
+  isBackupFeature,
+  type BackupFeature,
+  type HasFeatureAccessInput,
+  type HasFeatureAccessOutput,
+} from './feature-access.js';
+export {
   ENDPOINTS,
   ENDPOINT_NAMES,
   cancelEndpoint,

@@ -2,10 +2,9 @@ import { concat, defer, map, retry, throwError, timer, type Observable } from 'r
 import type { BackupClient } from '../api/backup-client.js';
 import { isTerminalStatus, type BackupStreamedProgress, type BackupsStreamedProgress } from '../models/index.js';
 import { fromFrameSource } from './streaming.js';
-import { pollLoop, pollValues } from './polling.js';
+import { pollLoop, pollValues, retryWait } from './polling.js';
 import { resolvePolling, type ResolvedPolling } from './options.js';
 import { isNotFoundError } from '../api/errors/index.js';
-import { retryDelayOf, shouldRetry } from '../api/retry.js';
 import { streamEndedEarly, streamEndpoint } from './stream-errors.js';
 import { typedErrors } from './streaming.js';
 import { progressFromFrame, progressFromStatus } from './progress.js';
@@ -64,9 +63,10 @@ function discoverBySocket(client: BackupClient, policy: ResolvedPolling): Observ
       retry({
         delay: (error: unknown) => {
           failures += 1;
-          // a malformed frame is worth a fresh socket too, which starts with a full state
-          if (!shouldRetry(policy.retry.retry, failures, error)) return throwError(() => error);
-          return timer(retryDelayOf(policy.retry.retryDelay, failures, error), policy.scheduler);
+          // a malformed frame is worth a fresh socket too, which starts with a full state;
+          // no outage bound here: the callers that need one bound their wait themselves
+          const delay = retryWait(policy.retry, failures, error, Number.POSITIVE_INFINITY);
+          return delay === null ? throwError(() => error) : timer(delay, policy.scheduler);
         },
       }),
     );

@@ -1,6 +1,6 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { exponentialBackoff, type RetryPolicy } from '../api/retry.js';
-import type { PollingOptions, RetryNotice, StreamOptions } from './types.js';
+import { exponentialBackoff, isTransientError, type RetryPolicy } from '../api/retry.js';
+import type { CancelRetryOptions, PollingOptions, RetryNotice, StreamOptions } from './types.js';
 
 // Every default of the streams layer, in one place (the rate estimate that reads the
 // interval bounds is `nextPollDelay` in progress.ts).
@@ -35,6 +35,7 @@ export const STREAM_DEFAULTS = {
 export interface ResolvedPolling {
   scheduler: SchedulerLike;
   random: () => number;
+  now: () => number;
   minIntervalMs: number;
   maxIntervalMs: number;
   idleIntervalMs: number;
@@ -45,19 +46,31 @@ export interface ResolvedPolling {
 }
 
 export interface ResolvedStream extends ResolvedPolling {
+  /** `Infinity` when stall detection is off. */
   stallTimeoutMs: number;
+  /** The bound of one read whose answer decides (a baseline, a lost start, a check): the stall limit, or its default when that is off. */
+  readTimeoutMs: number;
   recoverStream: boolean;
 }
 
-const nonNegative = (value: number | undefined, fallback: number): number =>
+/** A cancel's retry, resolved. */
+export interface ResolvedCancelRetry {
+  retry: RetryPolicy;
+  confirmIntervalMs: number;
+  requestTimeoutMs: number;
+}
+
+export const nonNegative = (value: number | undefined, fallback: number): number =>
   value === undefined || !Number.isFinite(value) ? fallback : Math.max(0, value);
 
 export function resolvePolling(options: PollingOptions = {}): ResolvedPolling {
   const minIntervalMs = nonNegative(options.minIntervalMs, STREAM_DEFAULTS.minIntervalMs);
   const random = options.random ?? Math.random;
+  const scheduler = options.scheduler ?? asyncScheduler;
   return {
-    scheduler: options.scheduler ?? asyncScheduler,
+    scheduler,
     random,
+    now: options.now ?? (() => scheduler.now()),
     minIntervalMs,
     // note: a max below the min would make clamping ambiguous; the min wins
     maxIntervalMs: Math.max(minIntervalMs, nonNegative(options.maxIntervalMs, STREAM_DEFAULTS.maxIntervalMs)),
@@ -74,15 +87,29 @@ export function resolvePolling(options: PollingOptions = {}): ResolvedPolling {
 }
 
 export function resolveStream(options: StreamOptions = {}): ResolvedStream {
+  // 0 or Infinity: no stall detection (a timer of Infinity would fire at once in Node)
+  const stallTimeoutMs =
+    options.stallTimeoutMs === undefined
+      ? STREAM_DEFAULTS.stallTimeoutMs
+      : Number.isFinite(options.stallTimeoutMs) && options.stallTimeoutMs > 0
+        ? options.stallTimeoutMs
+        : Number.POSITIVE_INFINITY;
   return {
     ...resolvePolling(options),
-    // 0 or Infinity: no stall detection (a timer of Infinity would fire at once in Node)
-    stallTimeoutMs:
-      options.stallTimeoutMs === undefined
-        ? STREAM_DEFAULTS.stallTimeoutMs
-        : Number.isFinite(options.stallTimeoutMs) && options.stallTimeoutMs > 0
-          ? options.stallTimeoutMs
-          : Number.POSITIVE_INFINITY,
+    stallTimeoutMs,
+    readTimeoutMs: Number.isFinite(stallTimeoutMs) ? stallTimeoutMs : STREAM_DEFAULTS.stallTimeoutMs,
     recoverStream: options.recoverStream ?? STREAM_DEFAULTS.recoverStream,
+  };
+}
+
+export function resolveCancelRetry(options: CancelRetryOptions = {}, random: () => number = Math.random): ResolvedCancelRetry {
+  return {
+    retry: {
+      // the deadline bounds the count
+      retry: options.retry ?? ((_failures: number, error: unknown) => isTransientError(error)),
+      retryDelay: options.retryDelay ?? exponentialBackoff({ baseMs: 250, maxMs: 2_000, random }),
+    },
+    confirmIntervalMs: Math.max(1, nonNegative(options.confirmIntervalMs, STREAM_DEFAULTS.idleIntervalMs)),
+    requestTimeoutMs: Math.max(1, nonNegative(options.requestTimeoutMs, 10_000)),
   };
 }

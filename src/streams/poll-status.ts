@@ -21,9 +21,9 @@ export function statusStrategy(
   };
 }
 
-// One poll per operation and client: the client owns its polls (as TanStack's QueryCache
-// belongs to its QueryClient), and they go when it goes. The first subscriber's policy wins.
-const polls = new WeakMap<BackupClient, Map<string, SharedPoll>>();
+// One poll per operation and client, kept in the client's own slot: they go when it goes.
+// The first subscriber's policy wins.
+const POLLS = /* @__PURE__ */ Symbol('pieces-backup.shared-polls');
 
 /**
  * Status of one creation or restoration, polled until it is terminal (COMPLETED, FAILED,
@@ -65,9 +65,7 @@ export function sharedStatus(
 ): Observable<BackupStatus> {
   return defer(() => {
     const key = `${kind}:${backupId}`;
-    let perClient = polls.get(client);
-    if (!perClient) polls.set(client, (perClient = new Map()));
-    const registry = perClient;
+    const registry = client.slot(POLLS, () => new Map<string, SharedPoll>());
     let poll = registry.get(key);
     if (!poll) {
       const created = createSharedPoll(client, kind, backupId, policy, () => {

@@ -10,7 +10,7 @@ import {
   timer,
 } from 'rxjs';
 import { AbortedError } from '../api/errors/index.js';
-import { retryDelayOf, shouldRetry } from '../api/retry.js';
+import { retryDelayOf, shouldRetry, type RetryPolicy } from '../api/retry.js';
 import type { ResolvedPolling } from './options.js';
 import { estimateEta, nextPollDelay, type RateSample } from './progress.js';
 import type { RetryNotice } from './types.js';
@@ -107,14 +107,13 @@ export function pollLoop<T>(strategy: PollStrategy<T>, policy: ResolvedPolling):
       consecutiveErrors += 1;
       outageStartedAt ??= startedAt;
       const now = scheduler.now();
-      const left = outageStartedAt + policy.outageTimeoutMs - now;
-      if (left <= 0 || !shouldRetry(policy.retry.retry, consecutiveErrors, error)) {
+      const delay = retryWait(policy.retry, consecutiveErrors, error, outageStartedAt + policy.outageTimeoutMs - now);
+      if (delay === null) {
         subscriber.error(error);
         return;
       }
       // note: after a gap the old rate says nothing about the present
       rate = null;
-      const delay = Math.min(retryDelayOf(policy.retry.retryDelay, consecutiveErrors, error), left);
       subscriber.next({ type: 'retrying', notice: { attempt: consecutiveErrors, nextAttemptAt: now + delay, error } });
       schedule(delay);
     };
@@ -159,7 +158,64 @@ export function pollValues<T>(onRetry: ((notice: RetryNotice | null) => void) | 
 }
 
 /**
- * The one wait of the retry loops that are promises (the cancel loop): `ms` on `scheduler`
+ * The outage rule of every retry loop (the poll loop, and `retryAttempts` for the check and
+ * the cancel): after failure number `failures`, the wait before the next attempt, never past
+ * `left` (the ms the bound still allows, so the last attempt is made at the bound), or null
+ * to give up with the error.
+ */
+export function retryWait(retry: RetryPolicy, failures: number, error: unknown, left: number): number | null {
+  if (left <= 0 || !shouldRetry(retry.retry, failures, error)) return null;
+  return Math.min(retryDelayOf(retry.retryDelay, failures, error), left);
+}
+
+export interface RetryAttemptsOptions {
+  retry: RetryPolicy;
+  scheduler: SchedulerLike;
+  signal: AbortSignal;
+  /** The ms the bound leaves now, given when the outage began (on `scheduler`). */
+  left: (outageStartedAt: number) => number;
+  /** Told each retry, and null once an attempt after one succeeded. */
+  onRetry?: ((notice: RetryNotice | null) => void) | undefined;
+  /** Errors given up on at once, whatever `retry` says. */
+  isFinal?: (error: unknown) => boolean;
+  /** What to reject with once the bound has passed; default the last error. */
+  exhausted?: (error: unknown) => unknown;
+  /** Names the wait in an `AbortedError`. */
+  what: string;
+}
+
+/**
+ * `pollLoop`'s retry as a promise, for the loops that end with one answer (the outcome check,
+ * the cancel request): `attempt` until it resolves, through failures `retryWait` allows.
+ */
+export async function retryAttempts<T>(attempt: () => Promise<T>, options: RetryAttemptsOptions): Promise<T> {
+  const { scheduler, signal } = options;
+  let outageStartedAt: number | undefined;
+  for (let failures = 0; ; ) {
+    const startedAt = scheduler.now();
+    try {
+      const value = await attempt();
+      if (failures > 0) options.onRetry?.(null);
+      return value;
+    } catch (error) {
+      failures += 1;
+      outageStartedAt ??= startedAt;
+      if (signal.aborted || options.isFinal?.(error)) throw error;
+      const left = options.left(outageStartedAt);
+      const delay = retryWait(options.retry, failures, error, left);
+      if (delay === null) {
+        const { exhausted } = options;
+        if (exhausted && left <= 0 && shouldRetry(options.retry.retry, failures, error)) throw exhausted(error);
+        throw error;
+      }
+      options.onRetry?.({ attempt: failures, nextAttemptAt: scheduler.now() + delay, error });
+      await waitOn(delay, scheduler, signal, options.what);
+    }
+  }
+}
+
+/**
+ * The one wait of the retry loops that are promises (`retryAttempts`, the cancel's confirm): `ms` on `scheduler`
  * (virtual in tests); an abort rejects with `AbortedError` and cancels the wait.
  */
 export function waitOn(ms: number, scheduler: SchedulerLike, signal: AbortSignal, what = 'wait'): Promise<void> {

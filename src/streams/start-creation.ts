@@ -1,29 +1,12 @@
-import {
-  catchError,
-  concat,
-  defer,
-  EMPTY,
-  map,
-  of,
-  switchMap,
-  take,
-  throwError,
-  throwIfEmpty,
-  type Observable,
-} from 'rxjs';
+import { catchError, concat, defer, EMPTY, map, of, switchMap, take, throwError, throwIfEmpty, type Observable } from 'rxjs';
 import type { BackupClient } from '../api/backup-client.js';
 import { isTerminalStatus, type SeededBackup } from '../models/index.js';
-import { distinctProgress } from './progress.js';
 import { followOperation } from './follow-operation.js';
-import { discoverWith } from './discover-operations.js';
-import { followStream, isStreamFailure } from './streaming.js';
-import { fromAbortable } from './streaming.js';
-import { fromFrameSource } from './streaming.js';
+import { followLostCreation } from './outcome.js';
+import { followStream, fromFrameSource, isStreamFailure, operationEnd, stallTimeout } from './streaming.js';
 import { resolveStream, type ResolvedStream } from './options.js';
-import { stallTimeout } from './streaming.js';
 import { missingBackupId, streamEndedEarly, streamEndpoint, streamStalled } from './stream-errors.js';
 import { progressFromFrame } from './progress.js';
-import { typedErrors } from './streaming.js';
 import type { OperationProgress, ProgressTransport, StreamOptions } from './types.js';
 
 export interface StartCreationOptions extends StreamOptions {
@@ -31,62 +14,13 @@ export interface StartCreationOptions extends StreamOptions {
   seed?: SeededBackup;
 }
 
-/**
- * The start stream failed before its first frame, so the id was never learned, yet the
- * daemon may have accepted the creation. One creation runs at a time: a creation running
- * now is ours (or the one that would have refused ours), and is followed; with none
- * running, a backup stamped at or after our request is ours, completed. Otherwise the
- * stream's `error` stands (see docs/protocol.md, "A creation whose id was never learned").
- */
-function findStartedCreation(
-  client: BackupClient,
-  requestedAt: number,
-  policy: ResolvedStream,
-  error: unknown,
-): Observable<OperationProgress> {
-  const running$ = discoverWith(client, { ...policy, onRetry: undefined }).pipe(
-    take(1),
-    stallTimeout(policy, () => streamStalled(streamEndpoint(client.baseUrl, 'progress-websocket'), policy.stallTimeoutMs)),
-    map(({ creations }) => creations.find((progress) => !isTerminalStatus(progress.status))),
-    catchError(() => of(undefined)),
-  );
-  const completed$ = fromAbortable((signal) => client.list({ signal, retry: false })).pipe(
-    map(({ iterable }) =>
-      iterable
-        .filter((backup) => Number(backup.timestamp) >= requestedAt)
-        .sort((a, b) => Number(b.timestamp) - Number(a.timestamp))[0],
-    ),
-    catchError(() => of(undefined)),
-  );
-  return running$.pipe(
-    switchMap((running) => {
-      if (running) {
-        return concat(of(running), followOperation(client, 'creation', running.backupId, policy, { socket: policy.recoverStream }));
-      }
-      return completed$.pipe(
-        switchMap((backup) => {
-          if (!backup) return throwError(() => error);
-          return of<OperationProgress>({
-            kind: 'creation',
-            backupId: backup.id,
-            backup,
-            status: 'COMPLETED',
-            percentage: 100,
-            transport: 'polling',
-            at: policy.scheduler.now(),
-          });
-        }),
-      );
-    }),
-  );
-}
-
 // Polling still needs the id: read the first frame of a streamed creation (it carries the
 // Backup, see docs/protocol.md), drop the stream (that never cancels) and poll its status.
 function createThenPoll(client: BackupClient, seed: SeededBackup | undefined, policy: ResolvedStream) {
   const endpoint = streamEndpoint(client.baseUrl, 'create-ndjson');
+  // the daemon's clock: ids and timestamps are stamped on the same machine
   const requestedAt = Date.now();
-  return fromFrameSource(client.createStreamedFrames(seed)).pipe(
+  const first$ = fromFrameSource(client.createStreamedFrames(seed)).pipe(
     stallTimeout(policy, () => streamStalled(endpoint, policy.stallTimeoutMs)),
     take(1),
     throwIfEmpty(() => streamEndedEarly(endpoint)),
@@ -94,10 +28,9 @@ function createThenPoll(client: BackupClient, seed: SeededBackup | undefined, po
       if (!frame.backup) throw missingBackupId(endpoint);
       return progressFromFrame('creation', frame, { backupId: frame.backup.id }, 'ndjson', policy.scheduler.now());
     }),
-    catchError((error: unknown) =>
-      isStreamFailure(error) ? findStartedCreation(client, requestedAt, policy, error) : throwError(() => error),
-    ),
-    switchMap((first) =>
+  );
+  return first$.pipe(
+    map((first) =>
       concat(
         [first],
         isTerminalStatus(first.status)
@@ -105,6 +38,13 @@ function createThenPoll(client: BackupClient, seed: SeededBackup | undefined, po
           : followOperation(client, 'creation', first.backupId, policy, { socket: false }),
       ),
     ),
+    // a failure before the first frame only: once the id is known, the poll's errors stand
+    catchError((error: unknown) =>
+      isStreamFailure(error)
+        ? of(followLostCreation(client, requestedAt, policy, error, { socket: false }))
+        : throwError(() => error),
+    ),
+    switchMap((progress$) => progress$),
   );
 }
 
@@ -119,7 +59,7 @@ function createThenPoll(client: BackupClient, seed: SeededBackup | undefined, po
  *   then status polling.
  *
  * A stream failure before the first frame (a drop, a stall, a malformed frame) looks for the
- * creation the daemon may have accepted anyway (see `findStartedCreation`) and errors only
+ * creation the daemon may have accepted anyway (see `findLostCreation` in outcome.ts) and errors only
  * when there is none.
  * Start errors (409 another creation runs, 505, 511) always error. Emits only visible
  * changes (see `distinctProgress`) and completes right after the terminal observation.
@@ -134,9 +74,16 @@ function createThenPoll(client: BackupClient, seed: SeededBackup | undefined, po
  * ```
  */
 export function startCreation(client: BackupClient, options: StartCreationOptions): Observable<OperationProgress> {
+  return defer(() => startCreationWith(client, resolveStream(options), options));
+}
+
+/** `startCreation` with the policy already resolved: what the machines call. */
+export function startCreationWith(
+  client: BackupClient,
+  policy: ResolvedStream,
+  { transport, seed }: { transport: ProgressTransport; seed?: SeededBackup | undefined },
+): Observable<OperationProgress> {
   return defer(() => {
-    const policy = resolveStream(options);
-    const { transport, seed } = options;
     if (transport === 'polling') return createThenPoll(client, seed, policy);
     // the daemon's clock: ids and timestamps are stamped on the same machine
     const requestedAt = Date.now();
@@ -146,11 +93,11 @@ export function startCreation(client: BackupClient, options: StartCreationOption
         transport,
         endpoint: streamEndpoint(client.baseUrl, transport === 'websocket' ? 'create-websocket' : 'create-ndjson'),
         open: () => (transport === 'websocket' ? client.createWebSocket(seed) : client.createStreamedFrames(seed)),
-        fallback: (backupId) =>
-          followOperation(client, 'creation', backupId, policy, { socket: policy.recoverStream }),
-        beforeFirstFrame: (error) => findStartedCreation(client, requestedAt, policy, error),
+        fallback: (backupId) => followOperation(client, 'creation', backupId, policy, { socket: policy.recoverStream }),
+        beforeFirstFrame: (error) =>
+          followLostCreation(client, requestedAt, policy, error, { socket: policy.recoverStream }),
       },
       policy,
     );
-  }).pipe(distinctProgress(), typedErrors());
+  }).pipe(operationEnd(client.baseUrl));
 }

@@ -1,90 +1,26 @@
-import {
-  catchError,
-  defer,
-  map,
-  materialize,
-  merge,
-  of,
-  share,
-  switchMap,
-  take,
-  takeUntil,
-  takeWhile,
-  tap,
-  throwError,
-  type Observable,
-} from 'rxjs';
+import { defer, map, materialize, merge, share, switchMap, take, takeUntil, takeWhile, tap, type Observable } from 'rxjs';
 import type { BackupClient } from '../api/backup-client.js';
-import { isHttpError, isNetworkError, isNotFoundError, isProtocolError, isTimeoutError } from '../api/errors/index.js';
+import { isNotFoundError } from '../api/errors/index.js';
 import { isTerminalStatus, type Backup } from '../models/index.js';
-import { distinctProgress } from './progress.js';
 import { followOperation } from './follow-operation.js';
-import { followStream } from './streaming.js';
-import { fromAbortable } from './streaming.js';
+import { followIfOurs, isOurRecord, readBaseline, settleRestoreAnswer, type RestorationBaseline } from './outcome.js';
+import { followStream, fromAbortable, operationEnd } from './streaming.js';
 import { pollLoop, pollValues } from './polling.js';
 import { statusStrategy } from './poll-status.js';
 import { resolveStream, type ResolvedStream } from './options.js';
 import { streamEndpoint } from './stream-errors.js';
 import { progressFromStatus } from './progress.js';
-import { typedErrors } from './streaming.js';
 import type { OperationProgress, ProgressTransport, StreamOptions } from './types.js';
 
 export interface StartRestorationOptions extends StreamOptions {
   transport: ProgressTransport;
   backup?: Backup;
   /**
-   * Told the status read just before the request: the record, `null` for 404 (never
-   * restored), `undefined` when it could not be read. A lifecycle keeps it, so a later
-   * RETRY can tell this restoration's record from an earlier one.
+   * Told the status read just before the request (see `RestorationBaseline`; null when it
+   * could not be read). A lifecycle keeps it, so a later RETRY can tell this restoration's
+   * record from an earlier one.
    */
-  onBaseline?: (status: OperationProgress | null | undefined) => void;
-}
-
-/**
- * What `restoration/status` said of `backupId` just before our request: `null` for 404 (it
- * was never restored), `undefined` when it could not be read. The status endpoint answers
- * for the LATEST restoration of a backup, which is an earlier one until ours is registered:
- * see docs/protocol.md, "Which restoration a status is about".
- */
-type Baseline = { status: OperationProgress | null } | undefined;
-
-function readBaseline(client: BackupClient, backupId: string, policy: ResolvedStream): Observable<Baseline> {
-  // note: bounded, so a status endpoint that hangs delays the start by at most the stall timeout
-  const timeout = Number.isFinite(policy.stallTimeoutMs) ? policy.stallTimeoutMs : 10_000;
-  return fromAbortable((signal) => client.status('restoration', backupId, { signal, timeout, retry: false })).pipe(
-    map((status): Baseline => ({ status: progressFromStatus('restoration', backupId, status, policy.scheduler.now()) })),
-    catchError((error: unknown) => of<Baseline>(isNotFoundError(error) ? { status: null } : undefined)),
-  );
-}
-
-/** A status record is provably ours when it differs from the one before our request. */
-function differsFromBaseline(progress: OperationProgress, baseline: Baseline): boolean {
-  if (baseline === undefined) return false;
-  if (baseline.status === null) return true;
-  return progress.status !== baseline.status.status || progress.percentage !== baseline.status.percentage;
-}
-
-/**
- * Our request failed in a way that does not say whether the restoration ran. Follow the
- * status if it shows a restoration running (ours, or the one that blocks ours) or a
- * terminal record `isOurs` accepts; any other terminal record is an earlier restoration's,
- * so the request's own `error` is the answer.
- */
-function followIfOurs(
-  client: BackupClient,
-  backupId: string,
-  policy: ResolvedStream,
-  error: unknown,
-  isOurs: (progress: OperationProgress) => boolean,
-): Observable<OperationProgress> {
-  return followOperation(client, 'restoration', backupId, policy, { socket: false }).pipe(
-    // 404: never restored, so ours never started
-    catchError((pollError: unknown) => throwError(() => (isNotFoundError(pollError) ? error : pollError))),
-    map((progress, index) => {
-      if (index === 0 && isTerminalStatus(progress.status) && !isOurs(progress)) throw error;
-      return progress;
-    }),
-  );
+  onBaseline?: (baseline: RestorationBaseline | null) => void;
 }
 
 // The blocking POST stays in flight (its answer is the authority on how it ended) while a
@@ -94,11 +30,12 @@ function restoreByPolling(
   backupId: string,
   backup: Backup | undefined,
   policy: ResolvedStream,
-  baseline: Baseline,
+  baseline: RestorationBaseline | null,
 ): Observable<OperationProgress> {
   return defer(() => {
     let confirmed = false;
-    const isOurs = (progress: OperationProgress) => confirmed || differsFromBaseline(progress, baseline);
+    // seen running during this request: ours, or the one that blocks ours
+    const isOurs = (progress: OperationProgress) => confirmed || isOurRecord(progress, baseline);
     const settled$ = fromAbortable((signal) => client.restore(backupId, backup, { signal, timeout: false })).pipe(
       materialize(),
       take(1),
@@ -118,33 +55,7 @@ function restoreByPolling(
       pollValues(policy.onRetry),
       map((status) => progressFromStatus('restoration', backupId, status, policy.scheduler.now())),
     );
-
-    const outcome$ = settled$.pipe(
-      switchMap((notification): Observable<OperationProgress> => {
-        if (notification.kind === 'N') {
-          const restored = notification.value;
-          return of({
-            kind: 'restoration',
-            backupId,
-            backup: restored,
-            status: 'COMPLETED',
-            percentage: 100,
-            transport: 'polling',
-            at: policy.scheduler.now(),
-          } satisfies OperationProgress);
-        }
-        const error: unknown = notification.kind === 'E' ? notification.error : undefined;
-        // 500: it ran and failed or was canceled (never COMPLETED), or it never started
-        if (isHttpError(error) && error.status === 500) {
-          return followIfOurs(client, backupId, policy, error, (p) => p.status !== 'COMPLETED' && isOurs(p));
-        }
-        // the connection went, or the answer could not be read: not the restoration
-        if (isNetworkError(error) || isTimeoutError(error) || isProtocolError(error)) {
-          return followIfOurs(client, backupId, policy, error, isOurs);
-        }
-        return throwError(() => error);
-      }),
-    );
+    const outcome$ = settled$.pipe(switchMap((answer) => settleRestoreAnswer(client, backupId, policy, answer, isOurs)));
     return merge(progress$.pipe(takeUntil(settled$)), outcome$).pipe(
       takeWhile((progress) => !isTerminalStatus(progress.status), true),
     );
@@ -182,18 +93,25 @@ export function startRestoration(
   backupId: string,
   options: StartRestorationOptions,
 ): Observable<OperationProgress> {
-  return defer(() => {
-    const policy = resolveStream(options);
-    const { transport, backup } = options;
-    return readBaseline(client, backupId, policy).pipe(
-      tap((baseline) => options.onBaseline?.(baseline?.status)),
-      switchMap((baseline) =>
-        transport === 'polling'
-          ? restoreByPolling(client, backupId, backup, policy, baseline)
-          : restoreByStream(client, backupId, backup, transport, policy, baseline),
-      ),
-    );
-  }).pipe(distinctProgress(), typedErrors());
+  return defer(() => startRestorationWith(client, backupId, resolveStream(options), options));
+}
+
+/** `startRestoration` with the policy already resolved: what the machines call. */
+export function startRestorationWith(
+  client: BackupClient,
+  backupId: string,
+  policy: ResolvedStream,
+  { transport, backup, onBaseline }: Pick<StartRestorationOptions, 'transport' | 'backup' | 'onBaseline'>,
+): Observable<OperationProgress> {
+  return readBaseline(client, backupId, policy).pipe(
+    tap((baseline) => onBaseline?.(baseline)),
+    switchMap((baseline) =>
+      transport === 'polling'
+        ? restoreByPolling(client, backupId, backup, policy, baseline)
+        : restoreByStream(client, backupId, backup, transport, policy, baseline),
+    ),
+    operationEnd(client.baseUrl),
+  );
 }
 
 function restoreByStream(
@@ -202,7 +120,7 @@ function restoreByStream(
   backup: Backup | undefined,
   transport: 'websocket' | 'ndjson',
   policy: ResolvedStream,
-  baseline: Baseline,
+  baseline: RestorationBaseline | null,
 ): Observable<OperationProgress> {
   return followStream(
     {
@@ -217,7 +135,7 @@ function restoreByStream(
           : client.restoreStreamedFrames(backupId, backup),
       fallback: (id) => followOperation(client, 'restoration', id, policy, { socket: policy.recoverStream }),
       beforeFirstFrame: (error) =>
-        followIfOurs(client, backupId, policy, error, (progress) => differsFromBaseline(progress, baseline)),
+        followIfOurs(client, backupId, policy, error, (progress) => isOurRecord(progress, baseline)),
     },
     policy,
   );

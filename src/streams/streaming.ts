@@ -14,11 +14,11 @@ import {
   throwError,
   timer,
 } from 'rxjs';
-import { isNetworkError, isProtocolError, isTimeoutError, toBackupError } from '../api/errors/index.js';
+import { isNetworkError, isProtocolError, isTimeoutError, ProtocolError, toBackupError } from '../api/errors/index.js';
 import type { FrameSource } from '../api/frame-source.js';
 import { type Backup, type BackupStreamedProgress, isTerminalStatus } from '../models/index.js';
 import type { ResolvedStream } from './options.js';
-import { progressFromFrame } from './progress.js';
+import { distinctProgress, progressFromFrame } from './progress.js';
 import { missingBackupId, streamEndedEarly, type StreamEndpoint, streamStalled } from './stream-errors.js';
 import type { OperationKind, OperationProgress } from './types.js';
 
@@ -67,6 +67,27 @@ export function fromAbortable<T>(call: (signal: AbortSignal) => Promise<T>): Obs
 /** Whatever a stream errors with reaches subscribers as a `PiecesBackupError`. */
 export function typedErrors<T>(): MonoTypeOperatorFunction<T> {
   return catchError((error: unknown) => throwError(() => toBackupError(error)));
+}
+
+/**
+ * The end every operation stream of this layer promises (and the only place it is kept):
+ * visible changes only, completion only after a terminal status (an end before one errors,
+ * so no state above waits forever), every error typed.
+ */
+export function operationEnd(url: string): MonoTypeOperatorFunction<OperationProgress> {
+  return (source) =>
+    defer(() => {
+      let ended = false;
+      return concat(
+        source.pipe(
+          distinctProgress(),
+          tap((progress) => (ended = isTerminalStatus(progress.status))),
+        ),
+        defer(() =>
+          ended ? EMPTY : throwError(() => new ProtocolError({ message: 'progress ended before a terminal status', url })),
+        ),
+      );
+    }).pipe(typedErrors());
 }
 
 /**

@@ -30,11 +30,17 @@ export interface OperationProgress {
   at: number;
 }
 
-/** Time and chance as parameters, so tests run in virtual time with a seeded random. */
+/**
+ * Time and chance as parameters, so tests run in virtual time with a seeded random: the one
+ * clock of the streams and of the machines above them (their `clock` option).
+ */
 export interface Clock {
+  /** Every wait of the streams and the machines. Default rxjs `asyncScheduler`. */
   scheduler?: SchedulerLike;
   /** Returns a number in [0, 1). Default Math.random. */
   random?: () => number;
+  /** Epoch ms for timestamps and the cancel deadline. Default `scheduler.now()`. */
+  now?: () => number;
 }
 
 /**
@@ -81,6 +87,18 @@ export interface StreamOptions extends PollingOptions {
    * it lists the operation. `false`: poll until the end.
    */
   recoverStream?: boolean;
+}
+
+/**
+ * How a cancel request is repeated through an outage, as plain data. `retry` defaults to
+ * every transient failure until the cancel deadline; `retryDelay` to full-jitter backoff
+ * from 250 ms doubling to at most 2 s.
+ */
+export interface CancelRetryOptions extends RetryOptions {
+  /** After the cancel was accepted: how often the status is checked until CANCELED, ms. Default `STREAM_DEFAULTS.idleIntervalMs`. */
+  confirmIntervalMs?: number;
+  /** Timeout of one cancel or status request, ms (never past the deadline). Default 10_000. */
+  requestTimeoutMs?: number;
 }
 
 export type { BackupStreamedProgress };

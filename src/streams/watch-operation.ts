@@ -1,9 +1,8 @@
 import { defer, type Observable } from 'rxjs';
 import type { BackupClient } from '../api/backup-client.js';
-import { distinctProgress } from './progress.js';
 import { followOperation } from './follow-operation.js';
-import { resolveStream } from './options.js';
-import { typedErrors } from './streaming.js';
+import { resolveStream, type ResolvedStream } from './options.js';
+import { operationEnd } from './streaming.js';
 import type { OperationKind, OperationProgress, StreamOptions } from './types.js';
 
 export interface WatchOperationOptions extends StreamOptions {
@@ -29,9 +28,20 @@ export function watchOperation(
   backupId: string,
   options?: WatchOperationOptions,
 ): Observable<OperationProgress> {
-  return defer(() => {
-    const policy = resolveStream(options);
-    const socket = (options?.transport ?? 'websocket') === 'websocket';
-    return followOperation(client, kind, backupId, policy, { socket });
-  }).pipe(distinctProgress(), typedErrors());
+  return defer(() =>
+    watchOperationWith(client, kind, backupId, resolveStream(options), options?.transport ?? 'websocket'),
+  );
+}
+
+/** `watchOperation` with the policy already resolved: what the machines call. */
+export function watchOperationWith(
+  client: BackupClient,
+  kind: OperationKind,
+  backupId: string,
+  policy: ResolvedStream,
+  transport: 'websocket' | 'polling',
+): Observable<OperationProgress> {
+  return followOperation(client, kind, backupId, policy, { socket: transport === 'websocket' }).pipe(
+    operationEnd(client.baseUrl),
+  );
 }

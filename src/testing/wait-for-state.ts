@@ -1,4 +1,4 @@
-import type { ActorRef, EventObject, Snapshot } from 'xstate';
+import type { Snapshot } from 'xstate';
 import type { VirtualClock } from './virtual-clock.js';
 
 /** A state value of the actor's snapshot (`'done'`), or a predicate over the snapshot. */
@@ -22,11 +22,18 @@ export interface WaitForStateOptions {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-type WatchedActor<TSnapshot extends Snapshot<unknown>> = Pick<ActorRef<TSnapshot, EventObject>, 'subscribe' | 'getSnapshot'>;
+/**
+ * What is watched: an actor (`subscribe(next, error, complete)`) or the core's lifecycle
+ * handle (a store: `subscribe(listener)`, its snapshot `status` telling a crash or a stop).
+ */
+type Watched<TSnapshot> = {
+  getSnapshot(): TSnapshot;
+  subscribe(next: () => void, error?: (error: unknown) => void, complete?: () => void): (() => void) | { unsubscribe(): void };
+};
 
 /**
- * Resolves with the first snapshot of `actor` in the state `target` (or for which the
- * predicate holds), the current one included. Rejects after `timeoutMs`, or as soon as the
+ * Resolves with the first snapshot of `actor` (an actor, or a lifecycle of the core) in the
+ * state `target` (or for which the predicate holds), the current one included. Rejects after `timeoutMs`, or as soon as the
  * actor stops or crashes, with a message that lists the states it went through and the last
  * context's status, percentage and error.
  *
@@ -38,7 +45,7 @@ type WatchedActor<TSnapshot extends Snapshot<unknown>> = Pick<ActorRef<TSnapshot
  * ```
  */
 export function waitForState<TSnapshot extends Snapshot<unknown>>(
-  actor: WatchedActor<TSnapshot>,
+  actor: Watched<TSnapshot>,
   target: NoInfer<StateTarget<TSnapshot>>,
   options: WaitForStateOptions = {},
 ): Promise<TSnapshot> {
@@ -51,12 +58,12 @@ export function waitForState<TSnapshot extends Snapshot<unknown>>(
   return new Promise<TSnapshot>((resolve, reject) => {
     let finished = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let subscription: { unsubscribe(): void } | undefined;
+    let unsubscribe: (() => void) | undefined;
     const finish = (outcome: () => void) => {
       if (finished) return;
       finished = true;
       if (timer !== undefined) clearTimeout(timer);
-      subscription?.unsubscribe();
+      unsubscribe?.();
       outcome();
     };
     const fail = (why: string) => finish(() => reject(new Error(describeFailure(why, visited, last))));
@@ -70,18 +77,19 @@ export function waitForState<TSnapshot extends Snapshot<unknown>>(
 
     observe(last);
     if (finished) return;
-    subscription = actor.subscribe({
-      next: observe,
-      error: (error) => {
+    const subscription = actor.subscribe(
+      () => observe(actor.getSnapshot()),
+      (error) => {
         last = actor.getSnapshot();
         fail(`the actor crashed before reaching ${wanted}: ${errorText(error)}`);
       },
-      complete: () => {
+      () => {
         observe(actor.getSnapshot());
         fail(`the actor stopped before reaching ${wanted}`);
       },
-    });
-    if (finished) subscription.unsubscribe();
+    );
+    unsubscribe = typeof subscription === 'function' ? subscription : () => subscription.unsubscribe();
+    if (finished) unsubscribe();
     else if (clock) {
       void driveClock(clock, clock.now() + timeoutMs, () => finished).then(
         () => fail(`${wanted} was not reached within ${timeoutMs} ms of virtual time${clock.pending === 0 ? ' (no timers left: the actor waits on real I/O, so wait without `clock`)' : ''}`),

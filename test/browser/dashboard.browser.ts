@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDashboard, type Dashboard } from '../../src/cli/dashboard.js';
+import { startDashboard, type Dashboard } from '../../src/cli/commands/demo/dashboard.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { dashboard as dom, launchChromium, openPage, resetEmulator, scenarios, SLOW } from './support.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EXIT_CODES } from '../../src/cli/exit-codes.js';
-import { outputModeOf } from '../../src/cli/output-mode.js';
+import { EXIT_CODES } from '../../src/cli/command/exit-codes.js';
+import { outputModeOf } from '../../src/cli/output/output-mode.js';
 
 describe('output mode', () => {
   const tty = { isTTY: true };

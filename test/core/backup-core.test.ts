@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackupCore, type BackupCore, type BackupCoreOptions } from '../../src/core/index.js';
-import { createRestoreActor } from '../../src/index.js';
+import { createRestoreActor } from '../../machines/index.js';
 import { createBackup, useEmulator } from '../helpers/emulator.js';
 import { idle, recordingClient, started, until } from './support.js';
 
@@ -98,5 +98,13 @@ describe('createBackupCore', () => {
     await idle(emulator.current);
     expect(started(emulator.current, 'creation').map((r) => r.status)).toEqual(['COMPLETED']);
     expect(requests.filter((r) => r.endsWith('/cancel'))).toEqual([]);
+  });
+
+  it('lifecycle(kind) is the backup or restore lifecycle of that operation kind', () => {
+    const { core, requests } = coreOf();
+    expect(core.lifecycle('creation')).toBe(core.backup);
+    expect(core.lifecycle('restoration')).toBe(core.restore);
+    expect(() => core.lifecycle('backup' as never)).toThrow(TypeError);
+    expect(requests).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ afterEach(async () => {
   await idle(emulator.current);
 });
 function backupOf(client: ReturnType<typeof recordingClient>['client']) {
-  const lifecycle = createLifecycle(client, 'backup', { transport: 'ndjson' });
+  const lifecycle = createLifecycle(client, 'creation', { transport: 'ndjson' });
   lifecycles.push(lifecycle);
   return lifecycle;
 }
@@ -29,7 +29,7 @@ describe('createLifecycle', () => {
   it('sends nothing when created or subscribed: only a command starts an operation', async () => {
     const { client, requests } = recordingClient(emulator.url);
     const backup = backupOf(client);
-    const restore = createLifecycle(client, 'restore');
+    const restore = createLifecycle(client, 'restoration');
     lifecycles.push(restore);
     backup.subscribe(() => undefined);
     restore.subscribe(() => undefined);
@@ -90,7 +90,7 @@ describe('createLifecycle', () => {
   it('restore() without confirm waits in confirming; dismiss() starts nothing', async () => {
     const id = await createBackup(emulator.url);
     const { client, requests } = recordingClient(emulator.url);
-    const restore = createLifecycle(client, 'restore', { transport: 'ndjson' });
+    const restore = createLifecycle(client, 'restoration', { transport: 'ndjson' });
     lifecycles.push(restore);
     restore.restore(id);
     expect(restore.getSnapshot().value).toBe('confirming');
@@ -100,5 +100,15 @@ describe('createLifecycle', () => {
     await until(restore, (s) => s.value === 'done', 'restore done');
     expect(requests.filter((r) => r.includes('/restore'))).toEqual([`POST /backup/${id}/restore/streamed`]);
     expect(started(emulator.current, 'restoration')).toEqual([{ backup: id, status: 'COMPLETED' }]);
+  });
+
+  it('speaks the wire\'s kind: creation or restoration, and nothing else passes', () => {
+    const { client, requests } = recordingClient(emulator.url);
+    const backup = backupOf(client);
+    const restore = createLifecycle(client, 'restoration');
+    lifecycles.push(restore);
+    expect([backup.kind, restore.kind]).toEqual(['creation', 'restoration']);
+    expect(() => createLifecycle(client, 'restore' as never)).toThrow(/kind must be 'creation' or 'restoration', got restore/);
+    expect(requests).toEqual([]);
   });
 });

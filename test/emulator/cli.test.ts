@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseServeArgs } from '../../src/cli/serve.js';
+import { parseServeArgs } from '../../src/cli/commands/serve.js';
 import { tempDir } from '../helpers/emulator.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { parseServeArgs, UsageError } from '../../src/cli/serve.js';
+import { parseServeArgs, UsageError } from '../../src/cli/commands/serve.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import { resolveOptions } from '../../src/emulator/options.js';
 import { adminFetch, rawRequest, useEmulator, wsUrl, type RawResponse } from '../helpers/emulator.js';

@@ -122,6 +122,32 @@ describe('emulator against hostile input', () => {
     expect(await rawSocket(emulator.url, `GET /${'x'.repeat(20_000)} HTTP/1.1\r\nHost: 127.0.0.1\r\n${'X-Big: y\r\n'.repeat(2_000)}\r\n`)).toMatch(/^HTTP\/1\.1 4\d\d/);
   });
 
+  it('answers every hostile body on the seed, feature access and state routes with 4xx text, or a 2xx, never a crash', async () => {
+    const bodies = [
+      'null', 'true', '0', '-1', '"x"', '[]', '[{}]', '{}', '{"":""}', '{"__proto__":{"timestamp":"2026-01-01T00:00:00Z"}}',
+      '{"constructor":{"prototype":{"bytes":1}}}', '{"timestamp":{}}', '{"timestamp":["2026-01-01T00:00:00Z"]}',
+      '{"timestamp":"2026-01-01T00:00:00Z","bytes":null}', '{"timestamp":"2026-01-01T00:00:00Z","bytes":9007199254740993}',
+      '{"timestamp":"\u0000"}', '{"timestamp":"2026-01-01T00:00:00.1234567890Z"}', '{"timestamp":"+275760-09-13T00:00:00Z"}',
+      '{"feature":{}}', '{"feature":["CLOUD_BACKUP_CREATION"]}', '{"feature":"CLOUD_BACKUP_CREATION","context":"x"}',
+      '{"features":null}', '{"features":{"__proto__":{"enabled":false}}}', '{"features":{"RESTORE_CLOUD_BACKUP":null}}',
+      '{"features":{"toString":{}}}', `{"feature":"${'\\'.repeat(50_000)}"}`, '{"a":1e999}', '\ufeff{}',
+    ];
+    for (const path of ['/__emulator/backups', '/user/has_feature_access', '/__emulator/state']) {
+      for (const body of bodies) {
+        const response = await rawRequest(emulator.url, { method: path.endsWith('state') ? 'PUT' : 'POST', path, headers: { 'content-type': 'application/json' }, body });
+        if (response.status >= 400) expectText(response, response.status);
+        expect([path, body.slice(0, 60), response.status >= 200 && response.status < 500]).toEqual([path, body.slice(0, 60), true]);
+      }
+    }
+    // the junk left no trace on the state and the switches
+    expect((await rawRequest(emulator.url, { method: 'POST', path: '/user/has_feature_access', headers: { 'content-type': 'application/json' }, body: '{"feature":"RESTORE_CLOUD_BACKUP"}' })).body).toBe(
+      '{"canUse":true,"enabled":true,"isEnterpriseUser":false}',
+    );
+    const ok = await rawRequest(emulator.url, { method: 'POST', path: '/__emulator/backups', headers: { 'content-type': 'application/json' }, body: '{"timestamp":"2026-01-01T00:00:00Z"}' });
+    expect(ok.status).toBe(201);
+    await fetch(`${emulator.url}/__emulator/reset`, { method: 'POST' });
+  });
+
   it('still answers health after all of the above', async () => {
     const response = await fetch(`${emulator.url}/.well-known/health`);
     expect(response.status).toBe(200);

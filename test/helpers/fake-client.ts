@@ -70,12 +70,18 @@ export class FakeClient implements BackupClient {
   readonly sources: FakeFrameSource<unknown>[] = [];
   readonly responders = new Map<string, Responder>();
   private readonly firstAnswers = new Map<string, unknown[]>();
+  private readonly slots = new Map<symbol, unknown>();
 
   /** `strict`: a promise call with no responder or queued answer rejects ("unexpected call"). */
   constructor(
     private readonly now: () => number = () => 0,
     private readonly options: { strict?: boolean } = {},
   ) {}
+
+  slot<T>(key: symbol, create: () => T): T {
+    if (!this.slots.has(key)) this.slots.set(key, create());
+    return this.slots.get(key) as T;
+  }
 
   respond(method: string, responder: Responder): this {
     this.responders.set(method, responder);

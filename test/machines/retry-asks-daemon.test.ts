@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkOutcome } from '../../machines/check-outcome.js';
+import { checkOutcome } from '../../src/streams/index.js';
 import { resolveLifecycleOptions } from '../../machines/lifecycle-options.js';
 import type { Snapshot } from 'xstate';
-import { createBackupActor, createBackupClient, type ProgressTransport } from '../../src/index.js';
+import { createBackupClient, type ProgressTransport } from '../../src/index.js';
+import { createBackupActor } from '../../machines/index.js';
 import { waitFor } from '../helpers/emulator.js';
 import type { OperationKind } from '../../src/streams/index.js';
 import { openDaemon, type Daemon } from '../faults/daemon.js';
@@ -225,7 +226,7 @@ describe('checkOutcome', () => {
     await client.restore(baseline.backupId!);
     const options = resolveLifecycleOptions(FAST_OPTIONS);
     const ask = (record: { status: 'COMPLETED'; percentage: number } | null) =>
-      checkOutcome(client, 'restoration', { backupId: baseline.backupId, requestedAt: null, baseline: { record } }, options, new AbortController().signal);
+      checkOutcome(client, 'restoration', { backupId: baseline.backupId, requestedAt: null, baseline: { record } }, options.stream, new AbortController().signal);
 
     await expect(ask({ status: 'COMPLETED', percentage: 100 })).rejects.toMatchObject({ name: 'OutcomeUnknownError' });
     await expect(ask(null)).resolves.toMatchObject({ ran: true, progress: { status: 'COMPLETED', percentage: 100 } });

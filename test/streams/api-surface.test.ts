@@ -14,10 +14,33 @@ import type {
 
 // The machines layer codes against these signatures: tsc fails this file if they drift.
 describe('streams public surface', () => {
-  it('exports exactly the documented functions', () => {
-    expect(Object.keys(streams).sort()).toEqual(
-      ['STREAM_DEFAULTS', 'discoverOperations', 'distinctProgress', 'estimateEta', 'pollStatus', 'progressFromStatus', 'startCreation', 'startRestoration', 'waitOn', 'watchOperation'],
-    );
+  it('exports exactly the documented functions, and the outcome rules the machines sequence', () => {
+    expect(Object.keys(streams).sort()).toEqual([
+      'CancelTimeoutError',
+      'OperationLostError',
+      'OutcomeUnknownError',
+      'STREAM_DEFAULTS',
+      'cancelOperation',
+      'checkOutcome',
+      'discoverOperations',
+      'distinctProgress',
+      'estimateEta',
+      'isCancelTimeoutError',
+      'isOperationLostError',
+      'isOutcomeUnknownError',
+      'nonNegative',
+      'pollStatus',
+      'progressFromStatus',
+      'resolveCancelRetry',
+      'resolveStream',
+      'resumeStart',
+      'startCreation',
+      'startCreationWith',
+      'startRestoration',
+      'startRestorationWith',
+      'watchOperation',
+      'watchOperationWith',
+    ]);
   });
 
   it('keeps the agreed signatures', () => {

@@ -284,6 +284,19 @@ describe('pollStatus', () => {
     expect(client.callsOf('restorationStatus')).toHaveLength(1);
   });
 
+  it('shares a poll within one client only: the client owns its polls', async () => {
+    const clock = new VirtualClock();
+    const one = new FakeClient(() => clock.now());
+    const other = new FakeClient(() => clock.now());
+    const options = { scheduler: clock.scheduler };
+    record(pollStatus(one, 'creation', ID, options));
+    record(pollStatus(one, 'creation', ID, options));
+    record(pollStatus(other, 'creation', ID, options));
+    await clock.settle();
+    expect(one.callsOf('creationStatus')).toHaveLength(1);
+    expect(other.callsOf('creationStatus')).toHaveLength(1);
+  });
+
   it('aborts the in-flight request on the last unsubscribe, not before', async () => {
     const clock = new VirtualClock();
     const client = new FakeClient(() => clock.now());

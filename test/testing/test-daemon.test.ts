@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBackupActor, createRestoreActor } from '../../src/index.js';
+import { createBackupActor, createRestoreActor } from '../../machines/index.js';
 import { startTestDaemon, useTestDaemon, waitForState } from '../../src/testing/index.js';
 
 // The kit against itself: only its public exports and the library's.
@@ -102,5 +102,75 @@ describe('startTestDaemon', () => {
     }
     await expect(fetch(`${daemon.url}/backups`)).rejects.toThrow();
     await daemon.stop();
+  });
+});
+
+describe('startTestDaemon: seeded backups with a timestamp, device and size', () => {
+  it('seeds them at start in the order given, listed newest first, each restorable to its own assets', async () => {
+    const daemon = await startTestDaemon({
+      assets: 2,
+      version: '10.1.4',
+      backups: [
+        { timestamp: '2026-11-01T06:00:00Z', deviceName: 'laptop', bytes: 1_000 },
+        { timestamp: '2026-11-02T06:00:00+02:00', assets: 5 },
+        { timestamp: '2026-10-15T12:00:00Z', version: '11.0.0' },
+      ],
+    });
+    try {
+      const [first, second, third] = daemon.seededBackups;
+      expect(first).toMatchObject({ timestamp: String(Date.parse('2026-11-01T06:00:00Z')), device_name: 'laptop', bytes: 1_000, version: '10.1.4' });
+      expect(second).toMatchObject({ timestamp: String(Date.parse('2026-11-02T04:00:00Z')), version: '10.1.4' });
+      expect(third).toMatchObject({ id: `11.0.0_${Date.parse('2026-10-15T12:00:00Z')}`, version: '11.0.0' });
+      // seeding a backup of other assets put the database back
+      expect(daemon.assets()).toHaveLength(2);
+      const { iterable } = await daemon.client.list();
+      expect(iterable.map((backup) => backup.id)).toEqual([second!.id, first!.id, third!.id]);
+
+      const restore = track(createRestoreActor(daemon.client));
+      restore.send({ type: 'RESTORE', backupId: second!.id, confirm: true });
+      await waitForState(restore, 'done', { timeoutMs: 5_000 });
+      expect(daemon.assets()).toHaveLength(5);
+      // no creation ran to make them
+      expect(daemon.admin.journal().map((record) => record.kind)).toEqual(['restoration']);
+    } finally {
+      await daemon.stop();
+    }
+  });
+
+  it('seedBackup() during a test; a bad seed throws with the reason; a bad seed at start stops the daemon and rejects', async () => {
+    const daemon = await startTestDaemon({ assets: 1, signedIn: false });
+    try {
+      const backup = daemon.seedBackup({ timestamp: '2025-01-01T00:00:00Z', assets: 3 });
+      expect(daemon.assets()).toHaveLength(1);
+      expect(daemon.admin.getState().signedIn).toBe(false);
+      daemon.signIn();
+      expect((await daemon.client.list()).iterable.map((item) => item.id)).toEqual([backup.id]);
+      expect(() => daemon.seedBackup({ timestamp: '2025-13-01T00:00:00Z' })).toThrow(/not an ISO-8601 date-time/);
+      expect(() => daemon.seedBackup({ timestamp: '2025-01-01T00:00:00Z', bytes: -5 })).toThrow(/bytes must be a non-negative integer/);
+    } finally {
+      await daemon.stop();
+    }
+    await expect(startTestDaemon({ backups: [{ timestamp: 'tomorrow' }] })).rejects.toThrow(/timestamp "tomorrow"/);
+  });
+});
+
+describe('startTestDaemon: the organisation switches and the version', () => {
+  it('switchOff() answers enabled: false with the reason on /user/has_feature_access; switchOn() undoes it; options set them at start', async () => {
+    const daemon = await startTestDaemon({ assets: 1, enterpriseUser: true, features: { DELETE_CLOUD_BACKUP: { enabled: false, reason: 'kept by policy' } } });
+    const ask = async (feature: string) =>
+      (await fetch(`${daemon.url}/user/has_feature_access`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ feature }) })).json();
+    try {
+      expect(await ask('DELETE_CLOUD_BACKUP')).toEqual({ canUse: true, enabled: false, isEnterpriseUser: true, reason: 'kept by policy' });
+      daemon.switchOff('RESTORE_CLOUD_BACKUP', 'no restores on Fridays');
+      expect(await ask('RESTORE_CLOUD_BACKUP')).toEqual({ canUse: true, enabled: false, isEnterpriseUser: true, reason: 'no restores on Fridays' });
+      daemon.switchOff('CLOUD_BACKUP_CREATION');
+      expect(await ask('CLOUD_BACKUP_CREATION')).toEqual({ canUse: true, enabled: false, isEnterpriseUser: true });
+      daemon.switchOn('RESTORE_CLOUD_BACKUP');
+      expect(await ask('RESTORE_CLOUD_BACKUP')).toEqual({ canUse: true, enabled: true, isEnterpriseUser: true });
+      daemon.setState({ version: '10.2.0' });
+      expect(await (await fetch(`${daemon.url}/.well-known/version`)).text()).toBe('10.2.0');
+    } finally {
+      await daemon.stop();
+    }
   });
 });

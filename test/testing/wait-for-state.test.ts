@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBackupActor, type BackupActor } from '../../src/index.js';
+import { createLifecycle } from '../../src/index.js';
+import { createBackupActor, type BackupActor } from '../../machines/index.js';
 import { createVirtualClock, useTestDaemon, waitForState } from '../../src/testing/index.js';
 
 const actors: BackupActor[] = [];
@@ -54,6 +55,16 @@ describe('waitForState', () => {
     backup.stop();
     await expect(waiting).rejects.toThrow(/the actor (stopped|ended).*satisfies halfway[\s\S]*states visited: idle/);
     expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it("waits on the core's lifecycle handle as on an actor, and rejects when it is disposed", async () => {
+    const backup = createLifecycle(daemon.client, 'creation');
+    backup.start();
+    const done = await waitForState(backup, 'done', { timeoutMs: 10_000 });
+    expect(done.context.percentage).toBe(100);
+    const waiting = waitForState(backup, 'running', { timeoutMs: 5_000 });
+    backup.dispose();
+    await expect(waiting).rejects.toThrow(/the actor ended \(status "stopped"\)[\s\S]*states visited: done/);
   });
 });
 

@@ -36,8 +36,8 @@ export class AppComponent {
   protected readonly daemonUrl = inject(DAEMON_URL);
   // the emulator's local asset count (null, and hidden, on a real Pieces OS), read every second
   protected readonly assets = signal<number | null>(null);
-  protected readonly backup = injectLifecycle('backup');
-  protected readonly restore = injectLifecycle('restore');
+  protected readonly backup = injectLifecycle('creation');
+  protected readonly restore = injectLifecycle('restoration');
 
   constructor() {
     inject(DestroyRef).onDestroy(watchAssetCount(this.daemonUrl, (count) => this.assets.set(count)));

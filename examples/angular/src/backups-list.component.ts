@@ -47,7 +47,7 @@ import { ACTIVE, formatBytes, listAction } from '../../shared/format';
 export class BackupsListComponent {
   protected readonly core = injectBackupCore();
   protected readonly list = injectBackups();
-  protected readonly restoreBusy = injectLifecycle('restore', (s) => ACTIVE.includes(s.value) || s.value === 'confirming');
+  protected readonly restoreBusy = injectLifecycle('restoration', (s) => ACTIVE.includes(s.value) || s.value === 'confirming');
   protected readonly action = computed(() => {
     const error = this.list().error;
     return error ? listAction(error) : '';

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { injectBackupCore } from 'pieces-backup/angular';
-import { ACTIVE, formatEta, NOUN, statusText, type Kind, type Snapshot } from '../../shared/format';
+import { ACTIVE, canCancel, formatEta, NOUN, reconnectingText, statusText, type Kind, type Snapshot } from '../../shared/format';
 
 /** One lifecycle (backup or restore): status, progress with ETA, the restore confirmation, Cancel/Retry, what to do on failure. */
 @Component({
@@ -30,8 +30,8 @@ import { ACTIVE, formatEta, NOUN, statusText, type Kind, type Snapshot } from '.
         <button (click)="core.restore.dismiss()">Keep my data</button>
       </div>
     }
-    @if (snapshot().context.retrying; as retrying) {
-      <p class="notice notice-info" role="status">Reconnecting to Pieces OS… (attempt {{ retrying.attempt }})</p>
+    @if (snapshot().context.retrying) {
+      <p class="notice notice-info" role="status">{{ reconnecting() }}</p>
     } @else if (error(); as error) {
       @if (error.outcomeUnknown) {
         <p class="notice notice-warn" role="alert">
@@ -45,7 +45,7 @@ import { ACTIVE, formatEta, NOUN, statusText, type Kind, type Snapshot } from '.
       }
     }
     <div class="actions">
-      @if (value() === 'running' || value() === 'starting') {
+      @if (cancellable()) {
         <button (click)="lifecycle().cancel()">Cancel</button>
       }
       @if (value() === 'failed') {
@@ -67,4 +67,6 @@ export class LifecycleCardComponent {
   protected readonly percentage = computed(() => Math.floor(this.snapshot().context.percentage));
   protected readonly eta = computed(() => (this.active() ? formatEta(this.snapshot().context.eta) : ''));
   protected readonly error = computed(() => (this.value() === 'failed' ? this.snapshot().context.error : null));
+  protected readonly reconnecting = computed(() => reconnectingText(this.snapshot()));
+  protected readonly cancellable = computed(() => canCancel(this.kind(), this.snapshot()));
 }

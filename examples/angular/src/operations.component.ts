@@ -23,7 +23,7 @@ import { mine } from '../../shared/format';
 })
 export class OperationsComponent {
   private readonly operations = injectOperations();
-  private readonly ours = [injectLifecycle('backup', mine), injectLifecycle('restore', mine)];
+  private readonly ours = [injectLifecycle('creation', mine), injectLifecycle('restoration', mine)];
   protected readonly running = computed(() => {
     const { creations, restorations } = this.operations();
     const own = this.ours.map((id) => id());

@@ -1,7 +1,7 @@
 import { createSignal, For, onCleanup, Show, type Accessor } from 'solid-js';
 import { useBackupCore, useBackups, useLifecycle, useOperations } from 'pieces-backup/solid';
 import { watchAssetCount } from '../../shared/asset-count.js';
-import { ACTIVE, NOUN, formatBytes, formatEta, listAction, mine, statusText, type Kind, type Snapshot } from '../../shared/format.js';
+import { ACTIVE, NOUN, canCancel, formatBytes, formatEta, listAction, mine, reconnectingText, statusText, type Kind, type Snapshot } from '../../shared/format.js';
 
 // The same dashboard as examples/react, in Solid: the same DOM, so the same browser test drives both.
 
@@ -32,7 +32,7 @@ function Notice(props: { snapshot: Snapshot }) {
         </Show>
       }
     >
-      {(retrying) => <p class="notice notice-info" role="status">Reconnecting to Pieces OS… (attempt {retrying().attempt})</p>}
+      <p class="notice notice-info" role="status">{reconnectingText(props.snapshot)}</p>
     </Show>
   );
 }
@@ -53,7 +53,7 @@ function Progress(props: { snapshot: Snapshot }) {
 function LifecycleCard(props: { kind: Kind }) {
   const core = useBackupCore();
   // note: components run once in Solid, so choosing the lifecycle by kind here is safe
-  const snapshot: Accessor<Snapshot> = props.kind === 'backup' ? useLifecycle('backup') : useLifecycle('restore');
+  const snapshot: Accessor<Snapshot> = props.kind === 'backup' ? useLifecycle('creation') : useLifecycle('restoration');
   const lifecycle = core[props.kind];
   const value = () => snapshot().value;
   return (
@@ -77,7 +77,7 @@ function LifecycleCard(props: { kind: Kind }) {
       </Show>
       <Notice snapshot={snapshot()} />
       <div class="actions">
-        <Show when={value() === 'running' || value() === 'starting'}>
+        <Show when={canCancel(props.kind, snapshot())}>
           <button onClick={() => lifecycle.cancel()}>Cancel</button>
         </Show>
         <Show when={value() === 'failed'}>
@@ -91,7 +91,7 @@ function LifecycleCard(props: { kind: Kind }) {
 function BackupsList() {
   const core = useBackupCore();
   const list = useBackups();
-  const restoreBusy = useLifecycle('restore', (s) => ACTIVE.includes(s.value) || s.value === 'confirming');
+  const restoreBusy = useLifecycle('restoration', (s) => ACTIVE.includes(s.value) || s.value === 'confirming');
   return (
     <section class="card">
       <header class="card-header">
@@ -140,7 +140,7 @@ function BackupsList() {
 /** Operations running on the daemon that this page did not start (another tab, the CLI, a reload). */
 function Operations() {
   const operations = useOperations();
-  const ours = [useLifecycle('backup', mine), useLifecycle('restore', mine)];
+  const ours = [useLifecycle('creation', mine), useLifecycle('restoration', mine)];
   const running = () => {
     const { creations, restorations } = operations();
     const own = ours.map((id) => id());

@@ -8,7 +8,7 @@ import {
   type BackupSnapshot,
   type Equality,
   type BackupsState,
-  type LifecycleKind,
+  type OperationKind,
   type OperationsState,
   type RestoreSnapshot,
   type Store,
@@ -66,11 +66,11 @@ export function injectSelector<T, U = T>(
   return state.asReadonly();
 }
 
-/** The backup or restore lifecycle's snapshot (or a selection of it); commands are on `injectBackupCore()[kind]`. */
-export function injectLifecycle<U = BackupSnapshot>(kind: 'backup', selector?: (snapshot: BackupSnapshot) => U, isEqual?: Equality<U>): Signal<U>;
-export function injectLifecycle<U = RestoreSnapshot>(kind: 'restore', selector?: (snapshot: RestoreSnapshot) => U, isEqual?: Equality<U>): Signal<U>;
-export function injectLifecycle(kind: LifecycleKind, selector?: (snapshot: never) => unknown, isEqual?: Equality<unknown>): Signal<unknown> {
-  return injectSelector<unknown, unknown>(injectBackupCore()[kind], selector as (snapshot: unknown) => unknown, isEqual);
+/** The creation or restoration lifecycle's snapshot (or a selection of it); commands are on `injectBackupCore().lifecycle(kind)`. */
+export function injectLifecycle<U = BackupSnapshot>(kind: 'creation', selector?: (snapshot: BackupSnapshot) => U, isEqual?: Equality<U>): Signal<U>;
+export function injectLifecycle<U = RestoreSnapshot>(kind: 'restoration', selector?: (snapshot: RestoreSnapshot) => U, isEqual?: Equality<U>): Signal<U>;
+export function injectLifecycle(kind: OperationKind, selector?: (snapshot: never) => unknown, isEqual?: Equality<unknown>): Signal<unknown> {
+  return injectSelector<unknown, unknown>(injectBackupCore().lifecycle(kind), selector as (snapshot: unknown) => unknown, isEqual);
 }
 
 /** The backups list (loaded while an injection context uses it), or a selection of it. */

@@ -1,8 +1,14 @@
-import { toLifecycleError } from '../../../machines/index.js';
 import { createBackupClient } from '../../api/index.js';
 import type { Backup } from '../../models/index.js';
 import type { ProgressTransport } from '../../streams/index.js';
-import { createBackupCore, type BackupCore, type BackupSnapshot, type RestoreSnapshot } from '../../core/index.js';
+import {
+  createBackupCore,
+  lifecycleText,
+  toLifecycleError,
+  type BackupCore,
+  type LifecycleText,
+  type LifecycleTextOverrides,
+} from '../../core/index.js';
 
 const TEMPLATE = `
 <style>
@@ -33,30 +39,10 @@ const TEMPLATE = `
 </div>
 <ul part="list"></ul>`;
 
-type Snapshot = BackupSnapshot | RestoreSnapshot;
-const ACTIVE = ['starting', 'running', 'cancelling'];
-const NOUN = { backup: 'Backup', restore: 'Restore' } as const;
-
-function describe(kind: 'backup' | 'restore', { value, context }: Snapshot): string {
-  const noun = NOUN[kind];
-  if (context.retrying) return `${noun}: reconnecting to Pieces OS…`;
-  switch (value) {
-    case 'idle': return kind === 'backup' ? 'No backup running.' : 'No restore running.';
-    case 'confirming': return 'Confirm the restore below.';
-    case 'starting': return `${noun} starting…`;
-    case 'running': return `${noun} running: ${Math.floor(context.percentage)}%`;
-    case 'cancelling': return `${noun} cancelling…`;
-    case 'checking': return `${noun}: asking Pieces OS whether it ran…`;
-    case 'done': return context.tooLateToCancel ? `${noun} finished before the cancel reached it.` : `${noun} complete.`;
-    case 'cancelled': return `${noun} cancelled.`;
-    default: return context.error?.outcomeUnknown ? `${noun}: the outcome is unknown.` : `${noun} failed.`;
-  }
-}
-
-function formatEta(ms: number | null): string {
-  if (ms === null) return '';
-  const seconds = Math.max(1, Math.round(ms / 1000));
-  return seconds < 60 ? `about ${seconds} s left` : `about ${Math.floor(seconds / 60)} min ${seconds % 60} s left`;
+/** The status line of one lifecycle: the core's headline, with the percentage while running. */
+function statusLine(text: LifecycleText): string {
+  if (text.reconnecting) return `${text.noun}: ${text.reconnecting}`;
+  return text.state === 'running' ? `${text.headline}: ${text.percentage}` : text.headline;
 }
 
 const Base = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
@@ -74,6 +60,7 @@ export class PiecesBackupPanel extends Base {
   #unbind: (() => void) | null = null;
   // what the list was last built from: rebuilt only when it changes, not on every progress tick
   #listed: unknown[] = [];
+  #texts: LifecycleTextOverrides | undefined;
 
   constructor() {
     super();
@@ -90,6 +77,15 @@ export class PiecesBackupPanel extends Base {
     this.#core = core;
     this.#own = false;
     if (this.isConnected) this.#bind();
+  }
+
+  /** Words to show instead of the English ones (any part of `LIFECYCLE_TEXTS`). */
+  get texts(): LifecycleTextOverrides | undefined {
+    return this.#texts;
+  }
+  set texts(texts: LifecycleTextOverrides | undefined) {
+    this.#texts = texts;
+    if (this.#core && this.#unbind) this.#render(this.#core);
   }
 
   connectedCallback(): void {
@@ -146,36 +142,35 @@ export class PiecesBackupPanel extends Base {
   }
 
   #render(core: BackupCore): void {
-    const backup = core.backup.getSnapshot();
-    const restore = core.restore.getSnapshot();
+    const texts = this.#texts && { texts: this.#texts };
+    const backup = lifecycleText('creation', core.backup.getSnapshot(), texts);
+    const restoreSnapshot = core.restore.getSnapshot();
+    const restore = lifecycleText('restoration', restoreSnapshot, texts);
     const list = core.backups.getSnapshot();
-    const restoring = ACTIVE.includes(restore.value) || restore.value === 'confirming' || restore.value === 'checking';
-    this.#text('status', restore.value === 'idle' ? describe('backup', backup) : `${describe('backup', backup)} ${describe('restore', restore)}`);
-    const failure = [backup, restore].find((s) => s.value === 'failed')?.context.error;
+    const restoring = restore.busy || restore.state === 'confirming';
+    this.#text('status', restore.state === 'idle' ? statusLine(backup) : `${statusLine(backup)} ${statusLine(restore)}`);
     const listFailure = list.error && `The backups could not be listed. ${toLifecycleError(list.error, false).userAction}`;
-    const message = failure?.userAction ?? listFailure ?? '';
+    const message = backup.userAction ?? restore.userAction ?? listFailure ?? '';
     this.#text('message', message);
     this.#part('message').hidden = message === '';
-    this.#lifecycle('backup', backup);
-    this.#lifecycle('restore', restore);
-    (this.#root.querySelector('[data-action="start"]') as HTMLButtonElement).disabled =
-      ACTIVE.includes(backup.value) || backup.value === 'checking';
-    this.#part('confirm').hidden = restore.value !== 'confirming';
-    this.#text('confirm-text', `Restoring ${restore.context.backupId ?? ''} replaces the local database (it does not sync). Continue?`);
+    this.#lifecycle('creation', backup, core.backup.getSnapshot().context.percentage);
+    this.#lifecycle('restoration', restore, restoreSnapshot.context.percentage);
+    (this.#root.querySelector('[data-action="start"]') as HTMLButtonElement).disabled = backup.busy;
+    this.#part('confirm').hidden = restore.state !== 'confirming';
+    this.#text('confirm-text', `Restoring ${restoreSnapshot.context.backupId ?? ''} replaces the local database (it does not sync). Continue?`);
     this.#list(list.backups, list.status === 'pending' ? 'Loading backups…' : 'No backups yet.', restoring);
   }
 
-  #lifecycle(kind: 'backup' | 'restore', { value, context }: Snapshot): void {
-    const row = this.#root.querySelector(`[data-lifecycle="${kind}"]`)!;
+  #lifecycle(kind: 'creation' | 'restoration', text: LifecycleText, percentage: number): void {
+    const row = this.#root.querySelector(`[data-lifecycle="${kind === 'creation' ? 'backup' : 'restore'}"]`)!;
     const part = (name: string) => row.querySelector(`[part="${name}"]`) as HTMLElement;
-    const active = ACTIVE.includes(value);
     const progress = part('progress') as HTMLProgressElement;
-    progress.hidden = !active && value !== 'done';
-    progress.value = context.percentage;
-    part('percentage').textContent = progress.hidden ? '' : `${Math.floor(context.percentage)}%`;
-    part('eta').textContent = active ? formatEta(context.eta) : '';
-    part('cancel-button').hidden = value !== 'running' && value !== 'starting';
-    part('retry-button').hidden = value !== 'failed';
+    progress.hidden = !text.busy && text.state !== 'done';
+    progress.value = percentage;
+    part('percentage').textContent = progress.hidden ? '' : text.percentage;
+    part('eta').textContent = text.eta;
+    part('cancel-button').hidden = !text.canCancel;
+    part('retry-button').hidden = !text.canRetry;
   }
 
   #list(backups: readonly Backup[], empty: string, restoring: boolean): void {

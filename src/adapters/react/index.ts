@@ -8,7 +8,7 @@ import {
   type BackupSnapshot,
   type Equality,
   type BackupsState,
-  type LifecycleKind,
+  type OperationKind,
   type OperationsState,
   type RestoreSnapshot,
   type Store,
@@ -65,11 +65,11 @@ export function useSelector<T, U = T>(
   return useSyncExternalStore(subscribe, selection.getSnapshot, selection.getSnapshot);
 }
 
-/** The backup or restore lifecycle's snapshot (or a selection of it); commands are on `useBackupCore()[kind]`. */
-export function useLifecycle<U = BackupSnapshot>(kind: 'backup', selector?: (snapshot: BackupSnapshot) => U, isEqual?: Equality<U>): U;
-export function useLifecycle<U = RestoreSnapshot>(kind: 'restore', selector?: (snapshot: RestoreSnapshot) => U, isEqual?: Equality<U>): U;
-export function useLifecycle(kind: LifecycleKind, selector?: (snapshot: never) => unknown, isEqual?: Equality<unknown>): unknown {
-  return useSelector<unknown, unknown>(useBackupCore()[kind], selector as (snapshot: unknown) => unknown, isEqual);
+/** The creation or restoration lifecycle's snapshot (or a selection of it); commands are on `useBackupCore().lifecycle(kind)`. */
+export function useLifecycle<U = BackupSnapshot>(kind: 'creation', selector?: (snapshot: BackupSnapshot) => U, isEqual?: Equality<U>): U;
+export function useLifecycle<U = RestoreSnapshot>(kind: 'restoration', selector?: (snapshot: RestoreSnapshot) => U, isEqual?: Equality<U>): U;
+export function useLifecycle(kind: OperationKind, selector?: (snapshot: never) => unknown, isEqual?: Equality<unknown>): unknown {
+  return useSelector<unknown, unknown>(useBackupCore().lifecycle(kind), selector as (snapshot: unknown) => unknown, isEqual);
 }
 
 /** The backups list (loaded by the first component that uses it), or a selection of it. */

@@ -8,7 +8,7 @@ import {
   type BackupSnapshot,
   type Equality,
   type BackupsState,
-  type LifecycleKind,
+  type OperationKind,
   type OperationsState,
   type RestoreSnapshot,
   type Store,
@@ -69,11 +69,11 @@ export function useSelector<T, U = T>(
   return state;
 }
 
-/** The backup or restore lifecycle's snapshot (or a selection of it); commands are on `useBackupCore()[kind]`. */
-export function useLifecycle<U = BackupSnapshot>(kind: 'backup', selector?: (snapshot: BackupSnapshot) => U, isEqual?: Equality<U>): Accessor<U>;
-export function useLifecycle<U = RestoreSnapshot>(kind: 'restore', selector?: (snapshot: RestoreSnapshot) => U, isEqual?: Equality<U>): Accessor<U>;
-export function useLifecycle(kind: LifecycleKind, selector?: (snapshot: never) => unknown, isEqual?: Equality<unknown>): Accessor<unknown> {
-  return useSelector<unknown, unknown>(useBackupCore()[kind], selector as (snapshot: unknown) => unknown, isEqual);
+/** The creation or restoration lifecycle's snapshot (or a selection of it); commands are on `useBackupCore().lifecycle(kind)`. */
+export function useLifecycle<U = BackupSnapshot>(kind: 'creation', selector?: (snapshot: BackupSnapshot) => U, isEqual?: Equality<U>): Accessor<U>;
+export function useLifecycle<U = RestoreSnapshot>(kind: 'restoration', selector?: (snapshot: RestoreSnapshot) => U, isEqual?: Equality<U>): Accessor<U>;
+export function useLifecycle(kind: OperationKind, selector?: (snapshot: never) => unknown, isEqual?: Equality<unknown>): Accessor<unknown> {
+  return useSelector<unknown, unknown>(useBackupCore().lifecycle(kind), selector as (snapshot: unknown) => unknown, isEqual);
 }
 
 /** The backups list (loaded while an owner uses it), or a selection of it. */

@@ -9,7 +9,7 @@ import {
   type BackupSnapshot,
   type Equality,
   type BackupsState,
-  type LifecycleKind,
+  type OperationKind,
   type OperationsState,
   type RestoreSnapshot,
   type Store,
@@ -64,11 +64,11 @@ export function useSelector<T, U = T>(
   });
 }
 
-/** The backup or restore lifecycle's snapshot (or a selection of it); commands are on `getBackupCore()[kind]`. */
-export function useLifecycle<U = BackupSnapshot>(kind: 'backup', selector?: (snapshot: BackupSnapshot) => U, isEqual?: Equality<U>): Readable<U>;
-export function useLifecycle<U = RestoreSnapshot>(kind: 'restore', selector?: (snapshot: RestoreSnapshot) => U, isEqual?: Equality<U>): Readable<U>;
-export function useLifecycle(kind: LifecycleKind, selector?: (snapshot: never) => unknown, isEqual?: Equality<unknown>): Readable<unknown> {
-  return useSelector<unknown, unknown>(getBackupCore()[kind], selector as (snapshot: unknown) => unknown, isEqual);
+/** The creation or restoration lifecycle's snapshot (or a selection of it); commands are on `getBackupCore().lifecycle(kind)`. */
+export function useLifecycle<U = BackupSnapshot>(kind: 'creation', selector?: (snapshot: BackupSnapshot) => U, isEqual?: Equality<U>): Readable<U>;
+export function useLifecycle<U = RestoreSnapshot>(kind: 'restoration', selector?: (snapshot: RestoreSnapshot) => U, isEqual?: Equality<U>): Readable<U>;
+export function useLifecycle(kind: OperationKind, selector?: (snapshot: never) => unknown, isEqual?: Equality<unknown>): Readable<unknown> {
+  return useSelector<unknown, unknown>(getBackupCore().lifecycle(kind), selector as (snapshot: unknown) => unknown, isEqual);
 }
 
 /** The backups list (loaded while subscribed), or a selection of it. */

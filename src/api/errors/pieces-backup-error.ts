@@ -11,7 +11,9 @@ export type PiecesBackupErrorName =
   | 'CancelTimeoutError'
   | 'OperationLostError'
   | 'OperationFailedError'
-  | 'OutcomeUnknownError';
+  | 'OutcomeUnknownError'
+  // the core's schedule and retention policy (src/core/policy)
+  | 'PolicyInputError';
 
 export type HttpErrorName =
   | 'HttpError'

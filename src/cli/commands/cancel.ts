@@ -1,15 +1,15 @@
-import { createBackupActor, createRestoreActor, type OperationKind } from '../../index.js';
-import type { CommandContext } from '../command-context.js';
-import type { CommandResult } from '../command-result.js';
-import { EXIT_CODES } from '../exit-codes.js';
-import { lifecycleResult } from '../lifecycle-result.js';
-import { runLifecycle } from '../run-lifecycle.js';
+import { createLifecycle, type OperationKind } from '../../index.js';
+import type { CommandContext } from '../command/context.js';
+import { EXIT_CODES } from '../command/exit-codes.js';
+import type { CommandResult } from '../command/result.js';
+import { lifecycleResult } from '../lifecycle/lifecycle-result.js';
+import { runLifecycle } from '../lifecycle/run-lifecycle.js';
 import { inProgress, statusOrNull } from './status.js';
 
 /**
  * `pieces-backup cancel <id>`: cancels the backup or restore of `id` that is in progress and
  * follows it to CANCELED (exit 0) or "too late: completed" (exit 8). The lifecycle attaches
- * to the operation, then CANCEL: the same cancel, confirmation and races as in an app.
+ * to the operation, then cancels: the same cancel, confirmation and races as in an app.
  */
 export async function cancel(context: CommandContext, backupId: string): Promise<CommandResult> {
   const client = await context.connect();
@@ -26,15 +26,13 @@ export async function cancel(context: CommandContext, backupId: string): Promise
       data: { outcome: 'nothing-in-progress', backupId, creation, restoration },
     };
   }
-  const { transport } = context.options;
-  const actor = kind === 'creation' ? createBackupActor(client, { transport }) : createRestoreActor(client, { transport });
+  const lifecycle = createLifecycle(client, kind, { transport: context.options.transport });
   const ended = await runLifecycle(
     context,
-    kind,
-    actor,
+    lifecycle,
     () => {
-      actor.send({ type: 'ATTACH', backupId });
-      actor.send({ type: 'CANCEL' });
+      lifecycle.attach(backupId);
+      lifecycle.cancel();
     },
     { cancelSent: true },
   );

@@ -1,6 +1,6 @@
-import type { CommandContext } from '../command-context.js';
-import type { CommandResult } from '../command-result.js';
-import { EXIT_CODES } from '../exit-codes.js';
+import type { CommandContext } from '../command/context.js';
+import { EXIT_CODES } from '../command/exit-codes.js';
+import type { CommandResult } from '../command/result.js';
 
 /** `pieces-backup delete <id>`: deletes a backup from the cloud. */
 export async function deleteBackup(context: CommandContext, backupId: string): Promise<CommandResult> {

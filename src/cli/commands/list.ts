@@ -1,8 +1,8 @@
 import type { Backup } from '../../index.js';
-import type { CommandContext } from '../command-context.js';
-import type { CommandResult } from '../command-result.js';
-import { EXIT_CODES } from '../exit-codes.js';
-import { formatBytes } from '../format.js';
+import type { CommandContext } from '../command/context.js';
+import { EXIT_CODES } from '../command/exit-codes.js';
+import type { CommandResult } from '../command/result.js';
+import { formatBytes } from '../output/format.js';
 
 function table(backups: readonly Backup[]): string[] {
   const rows = backups.map((backup) => [

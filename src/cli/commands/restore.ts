@@ -1,11 +1,11 @@
-import { createRestoreActor, type Backup } from '../../index.js';
-import type { CommandContext } from '../command-context.js';
-import type { CommandResult } from '../command-result.js';
-import { EXIT_CODES } from '../exit-codes.js';
-import { formatBytes } from '../format.js';
-import { lifecycleResult } from '../lifecycle-result.js';
-import { runLifecycle } from '../run-lifecycle.js';
-import { UsageError } from '../usage-error.js';
+import { createLifecycle, type Backup } from '../../index.js';
+import type { CommandContext } from '../command/context.js';
+import { EXIT_CODES } from '../command/exit-codes.js';
+import type { CommandResult } from '../command/result.js';
+import { UsageError } from '../command/usage-error.js';
+import { lifecycleResult } from '../lifecycle/lifecycle-result.js';
+import { runLifecycle } from '../lifecycle/run-lifecycle.js';
+import { formatBytes } from '../output/format.js';
 
 const describe = (backup: Backup) =>
   `backup ${backup.id} (${backup.created.value}, ${formatBytes(backup.bytes)}, from ${backup.device_name})`;
@@ -21,19 +21,17 @@ export async function restore(context: CommandContext, backupId: string, { yes }
     throw new UsageError('restore replaces the local database: pass --yes to confirm (stdin is not a terminal, so nobody can be asked)');
   }
   const client = await context.connect();
-  const actor = createRestoreActor(client, { transport: context.options.transport });
+  const lifecycle = createLifecycle(client, 'restoration', { transport: context.options.transport });
   if (!yes && ask) {
     const backup = await client.getBackup(backupId);
-    actor.send({ type: 'RESTORE', backupId, backup });
+    lifecycle.restore(backupId, { backup });
     const answer = await ask(`Restore ${describe(backup)}? This replaces the local database of Pieces OS; a restore does not sync.`);
     if (answer !== 'yes') {
-      actor.send({ type: 'DISMISS' });
-      actor.stop();
+      lifecycle.dismiss();
+      lifecycle.dispose();
       return { exitCode: EXIT_CODES.cancelled, lines: ['not restored: the local database is unchanged'], data: { outcome: 'declined', backupId } };
     }
   }
-  const ended = await runLifecycle(context, 'restoration', actor, () =>
-    actor.send(yes ? { type: 'RESTORE', backupId, confirm: true } : { type: 'CONFIRM' }),
-  );
+  const ended = await runLifecycle(context, lifecycle, () => (yes ? lifecycle.restore(backupId, { confirm: true }) : lifecycle.confirm()));
   return lifecycleResult('restoration', ended);
 }

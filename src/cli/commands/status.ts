@@ -1,16 +1,17 @@
 import { firstValueFrom, timeout } from 'rxjs';
+import { discoveryTransport } from '../../core/index.js';
 import {
   discoverOperations,
-  isNotFoundError,
+  isPiecesBackupError,
   isTerminalStatus,
   type BackupClient,
-  type BackupStatus,
+  type Wire,
   type OperationKind,
   type OperationProgress,
 } from '../../index.js';
-import type { CommandContext } from '../command-context.js';
-import type { CommandResult } from '../command-result.js';
-import { EXIT_CODES } from '../exit-codes.js';
+import type { CommandContext } from '../command/context.js';
+import { EXIT_CODES } from '../command/exit-codes.js';
+import type { CommandResult } from '../command/result.js';
 
 /** How long `status` waits for the first view of what is in progress. */
 const DISCOVERY_TIMEOUT_MS = 10_000;
@@ -18,20 +19,20 @@ const DISCOVERY_TIMEOUT_MS = 10_000;
 const percent = (value: number | null | undefined) => (typeof value === 'number' ? ` ${Math.floor(value)}%` : '');
 
 /** The status of one kind of operation on a backup; null when there never was one (404). */
-export async function statusOrNull(client: BackupClient, kind: OperationKind, backupId: string): Promise<BackupStatus | null> {
+export async function statusOrNull(client: BackupClient, kind: OperationKind, backupId: string): Promise<Wire.BackupStatus | null> {
   try {
     return await client.status(kind, backupId);
   } catch (error) {
-    if (isNotFoundError(error)) return null;
+    if (isPiecesBackupError(error, 'NotFoundError')) return null;
     throw error;
   }
 }
 
 /** Whether a status answer says the operation still runs. */
-export const inProgress = (status: BackupStatus | null): boolean =>
+export const inProgress = (status: Wire.BackupStatus | null): boolean =>
   status !== null && !isTerminalStatus(status.value ?? 'UNKNOWN');
 
-const describeStatus = (status: BackupStatus | null) => (status ? `${status.value ?? 'UNKNOWN'}${percent(status.percentage)}` : 'none');
+const describeStatus = (status: Wire.BackupStatus | null) => (status ? `${status.value ?? 'UNKNOWN'}${percent(status.percentage)}` : 'none');
 
 async function ofOne(client: BackupClient, backupId: string): Promise<CommandResult> {
   const [creation, restoration] = await Promise.all([
@@ -53,7 +54,7 @@ const line = (progress: OperationProgress) =>
   `${progress.kind === 'creation' ? 'backup    ' : 'restore of'} ${progress.backupId}  ${progress.status}${percent(progress.percentage)}`;
 
 async function inProgressNow(context: CommandContext, client: BackupClient): Promise<CommandResult> {
-  const transport = context.options.transport === 'polling' ? 'polling' : 'websocket';
+  const transport = discoveryTransport(context.options.transport);
   const { creations, restorations } = await firstValueFrom(
     discoverOperations(client, { transport }).pipe(timeout({ first: DISCOVERY_TIMEOUT_MS })),
   );

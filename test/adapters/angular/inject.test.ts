@@ -54,7 +54,7 @@ describe('pieces-backup/angular', () => {
   it('a start starts exactly one operation on the daemon, and the signal follows it', async () => {
     const { core, requests } = setup();
     const injector = environment(provideBackupCore(core));
-    const { value, backup } = runInInjectionContext(injector, () => ({ value: injectLifecycle('backup', (s) => s.value), backup: injectBackupCore().backup }));
+    const { value, backup } = runInInjectionContext(injector, () => ({ value: injectLifecycle('creation', (s) => s.value), backup: injectBackupCore().backup }));
     expect(value()).toBe('idle');
     backup.start();
     backup.start(); // a second start while it runs is ignored by the machine
@@ -68,7 +68,7 @@ describe('pieces-backup/angular', () => {
     const id = await createBackup(emulator.url);
     const { core, frames } = setup();
     const injector = environment(provideBackupCore(core));
-    const percentage = runInInjectionContext(injector, () => injectLifecycle('restore', (s) => Math.floor(s.context.percentage)));
+    const percentage = runInInjectionContext(injector, () => injectLifecycle('restoration', (s) => Math.floor(s.context.percentage)));
     const seen = changesOf(core.restore, percentage);
     emulator.current.admin.setState({ rateBytesPerSecond: 200_000 });
     core.restore.restore(id, { confirm: true });
@@ -121,7 +121,7 @@ describe('pieces-backup/angular', () => {
   it('destroying an injector that owns its core mid-backup stops local work, not the daemon operation', async () => {
     const { client, requests } = recordingClient(emulator.url);
     const injector = environment(provideBackupCore(client, { transport: 'ndjson' }));
-    const { core, value } = runInInjectionContext(injector, () => ({ core: injectBackupCore(), value: injectLifecycle('backup', (s) => s.value) }));
+    const { core, value } = runInInjectionContext(injector, () => ({ core: injectBackupCore(), value: injectLifecycle('creation', (s) => s.value) }));
     core.backup.start();
     await until(core.backup, (s) => s.value === 'running', 'the backup to run');
     expect(value()).toBe('running');

@@ -45,6 +45,14 @@ describe('<pieces-backup-panel>', () => {
     expect(text(panel, 'status')).toContain('No backup running.');
   });
 
+  it("shows an app's words instead of the English ones (the core's text table, in part)", async () => {
+    const panel = mount();
+    panel.texts = { noun: { creation: 'Sicherung' }, headlines: { idle: ({ noun }) => `Keine ${noun} läuft.` } };
+    expect(text(panel, 'status')).toBe('Keine Sicherung läuft.');
+    panel.core!.backup.start();
+    await until(() => text(panel, 'status') === 'Sicherung complete.', 'done, in the rest of the English table');
+  });
+
   for (const transport of ['websocket', 'ndjson'] as const) {
     it(`runs a backup to done over ${transport}: progress, percentage, ETA, then the new backup is listed`, async () => {
       const panel = mount({ transport });

@@ -4,7 +4,7 @@ import { Fragment, Profiler, StrictMode, createElement as h, useEffect, type Rea
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BackupProvider, useBackupCore, useBackups, useLifecycle, useOperations } from '../../../src/adapters/react/index.js';
 import { shallowEqual, type BackupCore } from '../../../src/core/index.js';
-import { ConflictError, isConflictError } from '../../../src/index.js';
+import { ConflictError, isConflictError } from '../../../src/api/index.js';
 import { createBackup, useEmulator } from '../../helpers/emulator.js';
 import { countingCore, idle, started, until } from '../../core/support.js';
 
@@ -38,7 +38,7 @@ describe.each(MODES)('pieces-backup/react in %s', (_mode, Mode) => {
 
   function BackupButton() {
     const { backup } = useBackupCore();
-    const value = useLifecycle('backup', (s) => s.value);
+    const value = useLifecycle('creation', (s) => s.value);
     return h('button', { onClick: () => backup.start() }, `Back up (${value})`);
   }
 
@@ -57,7 +57,7 @@ describe.each(MODES)('pieces-backup/react in %s', (_mode, Mode) => {
     let runs = 0;
     function StartOnMount() {
       const { backup } = useBackupCore();
-      const value = useLifecycle('backup', (s) => s.value);
+      const value = useLifecycle('creation', (s) => s.value);
       useEffect(() => {
         runs++;
         backup.start();
@@ -90,7 +90,7 @@ describe.each(MODES)('pieces-backup/react in %s', (_mode, Mode) => {
     let commits = 0;
     const shown: number[] = [];
     function Percentage() {
-      const percentage = useLifecycle('restore', (s) => Math.floor(s.context.percentage));
+      const percentage = useLifecycle('restoration', (s) => Math.floor(s.context.percentage));
       shown.push(percentage);
       return h('output', null, `${percentage}%`);
     }
@@ -115,12 +115,12 @@ describe.each(MODES)('pieces-backup/react in %s', (_mode, Mode) => {
     const commits = { shallow: 0, plain: 0 };
     const selections: string[] = [];
     function Shallow() {
-      const view = useLifecycle('backup', (s) => ({ value: s.value, percentage: Math.floor(s.context.percentage / 25) * 25 }), shallowEqual);
+      const view = useLifecycle('creation', (s) => ({ value: s.value, percentage: Math.floor(s.context.percentage / 25) * 25 }), shallowEqual);
       selections.push(`${view.value} ${view.percentage}`);
       return h('p', null, `${view.value} ${view.percentage}`);
     }
     function Plain() {
-      const view = useLifecycle('backup', (s) => ({ value: s.value }));
+      const view = useLifecycle('creation', (s) => ({ value: s.value }));
       return h('p', null, `plain ${view.value}`);
     }
     let changes = 0;
@@ -152,7 +152,7 @@ describe.each(MODES)('pieces-backup/react in %s', (_mode, Mode) => {
     function Screen() {
       // inline selectors: a fresh function every render
       const running = useOperations((s) => s.restorations.map((r) => `${r.backupId} ${Math.floor(r.percentage ?? 0)}`), shallowEqual);
-      const restore = useLifecycle('restore', (s) => `${s.value} ${s.context.backupId ?? ''}`);
+      const restore = useLifecycle('restoration', (s) => `${s.value} ${s.context.backupId ?? ''}`);
       renders++;
       return h('p', null, `${running.length} running; restore ${restore}`);
     }

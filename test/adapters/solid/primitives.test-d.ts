@@ -6,18 +6,18 @@ import { createBackupClient } from '../../../src/index.js';
 
 describe('primitive types', () => {
   it('useLifecycle gives an accessor of the kind snapshot, or of what the selector returns', () => {
-    expectTypeOf(useLifecycle('backup')).toEqualTypeOf<Accessor<BackupSnapshot>>();
-    expectTypeOf(useLifecycle('restore')).toEqualTypeOf<Accessor<RestoreSnapshot>>();
-    expectTypeOf(useLifecycle('backup', (s) => s.context.percentage)).toEqualTypeOf<Accessor<number>>();
-    expectTypeOf(useLifecycle('restore', (s) => ({ value: s.value }), shallowEqual)).toEqualTypeOf<Accessor<{ value: RestoreSnapshot['value'] }>>();
+    expectTypeOf(useLifecycle('creation')).toEqualTypeOf<Accessor<BackupSnapshot>>();
+    expectTypeOf(useLifecycle('restoration')).toEqualTypeOf<Accessor<RestoreSnapshot>>();
+    expectTypeOf(useLifecycle('creation', (s) => s.context.percentage)).toEqualTypeOf<Accessor<number>>();
+    expectTypeOf(useLifecycle('restoration', (s) => ({ value: s.value }), shallowEqual)).toEqualTypeOf<Accessor<{ value: RestoreSnapshot['value'] }>>();
     // @ts-expect-error the equality compares what the selector returns
-    useLifecycle('backup', (s) => s.context.percentage, (a: string, b: string) => a === b);
+    useLifecycle('creation', (s) => s.context.percentage, (a: string, b: string) => a === b);
   });
 
   it('useBackups, useOperations and useSelector select from their store', () => {
     expectTypeOf(useBackups()).toEqualTypeOf<Accessor<BackupsState>>();
     expectTypeOf(useOperations((s) => s.restorations[0]?.backupId)).toEqualTypeOf<Accessor<string | undefined>>();
-    const lifecycle = createLifecycle(createBackupClient({ baseUrl: 'http://127.0.0.1:1' }), 'backup');
+    const lifecycle = createLifecycle(createBackupClient({ baseUrl: 'http://127.0.0.1:1' }), 'creation');
     expectTypeOf(useSelector(lifecycle, (s) => s.value)).toEqualTypeOf<Accessor<BackupSnapshot['value']>>();
   });
 

@@ -61,7 +61,7 @@ describe('pieces-backup/solid', () => {
     const { core, requests } = setup();
     const { value: button } = provided({ core }, () => {
       const { backup } = useBackupCore();
-      const value = useLifecycle('backup', (s) => s.value);
+      const value = useLifecycle('creation', (s) => s.value);
       return { click: () => backup.start(), value };
     });
     button.click();
@@ -78,7 +78,7 @@ describe('pieces-backup/solid', () => {
     const stop = core.restore.subscribe(() => changes++);
     const seen: number[] = [];
     const { value: percentage } = provided({ core }, () => {
-      const percentage = useLifecycle('restore', (s) => Math.floor(s.context.percentage));
+      const percentage = useLifecycle('restoration', (s) => Math.floor(s.context.percentage));
       createEffect(() => seen.push(percentage()));
       return percentage;
     });

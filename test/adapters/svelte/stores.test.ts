@@ -46,8 +46,8 @@ const SOURCE = `
   setBackupCore(source, options);
   const { backup } = getBackupCore();
   oncore?.(getBackupCore());
-  const value = useLifecycle('backup', (s) => s.value);
-  const percentage = useLifecycle('restore', (s) => Math.floor(s.context.percentage));
+  const value = useLifecycle('creation', (s) => s.value);
+  const percentage = useLifecycle('restoration', (s) => Math.floor(s.context.percentage));
   const ids = fromStore(useBackups((s) => s.backups.map((b) => b.id), shallowEqual));
   $effect(() => onpercentage?.($percentage));
 </script>

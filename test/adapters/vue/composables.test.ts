@@ -44,7 +44,7 @@ const Provided = (core: BackupCore | Parameters<typeof provideBackupCore>[0], ch
 const BackupButton = defineComponent({
   setup() {
     const { backup } = useBackupCore();
-    const value = useLifecycle('backup', (s) => s.value);
+    const value = useLifecycle('creation', (s) => s.value);
     return () => h('button', { onClick: () => backup.start() }, `Back up (${value.value})`);
   },
 });
@@ -82,7 +82,7 @@ describe('pieces-backup/vue', () => {
     const { element } = mount(
       Provided(core, defineComponent({
         setup() {
-          const percentage = useLifecycle('restore', (s) => Math.floor(s.context.percentage));
+          const percentage = useLifecycle('restoration', (s) => Math.floor(s.context.percentage));
           return () => (renders++, h('output', `${percentage.value}%`));
         },
       })),
