@@ -200,6 +200,8 @@ const CUTS: ReadonlyArray<{ connection: number; direction: Direction; at: { afte
   { connection: 2, direction: 'downstream', at: { afterHeaders: true, afterBytes: 0 } },
   { connection: 3, direction: 'downstream', at: { afterHeaders: true, afterBytes: 400 } },
   { connection: 1, direction: 'upstream', at: { afterBytes: 40 } },
+  // a restore's start (its POST or socket), cut before the daemon has the whole request
+  { connection: 2, direction: 'upstream', at: { afterBytes: 40 } },
 ];
 
 const CUT_KINDS: readonly ProxyFaultKind[] = ['silent', 'fin', 'reset'];
@@ -235,7 +237,7 @@ function toxicsOf(kind: ProxyFaultKind, variant: number): Pick<ProxyCase, 'toxic
 }
 
 /**
- * Full: every combination with every cut (72 cases of each cut kind), or with two settings of
+ * Full: every combination with every cut (84 cases of each cut kind), or with two settings of
  * the others (24 each). CI: two cases of each kind, rotated over the combinations; the cut
  * kinds' include the issue's hangs (a restore's baseline read and a polled creation's status
  * read, silent mid-body).
