@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../src/emulator/index.js';
+import { sampleAsset } from '../../src/emulator/index.js';
 import { adminFetch } from '../helpers/emulator.js';
 import { openDaemon, type Daemon } from './daemon.js';
 import {
@@ -217,5 +218,34 @@ describe('D5: status unreadable for good fails slowly', () => {
       expect(isOutcomeUnknown(settlement.context.error), 'outcomeUnknown').toBe(true);
       expect(run.retrying.find((retry) => retry.attempt >= 1 && retry.nextAttemptAt > 0), 'context.retrying while it retried').toBeDefined();
     });
+  }
+});
+
+describe('issue 16: a repeated restore of the same backup whose stream stalls early', () => {
+  // The restoration (about 1.5 s) ends before the stall is noticed (2.5 s): by then its record
+  // looks like the earlier restoration's, so only a look while it ran can tell it is ours.
+  const LONG_STALL: FaultLifecycleOptions = { ...FAST_OPTIONS, stream: { ...FAST_OPTIONS.stream, stallTimeoutMs: 2_500 } };
+
+  for (const transport of ['websocket', 'ndjson'] as const) {
+    for (const stallAfterFrames of [0, 1] as const) {
+      it(`restore B, then restore B again over ${transport} whose stream stalls after ${stallAfterFrames} frames -> done, as the daemon completed it`, async () => {
+        const { daemon, baseline } = await setUp('restore');
+        const { admin } = daemon.current;
+        const first = start(daemon, baseline, { transport: 'polling' });
+        expect(describeSettlement(await first.settled(HANG_BOUND_MS))).toBe('done');
+        first.actor.stop();
+        // changed again, so the second restoration is a fact of its own
+        admin.upsertAsset(sampleAsset(9_002));
+        const again: Baseline = { ...baseline, databaseBytes: admin.readDatabaseBytes() };
+        admin.injectFault({ operation: operationOf('restore', transport, 'start'), stallAfterFrames, times: 1 });
+
+        const second = start(daemon, again, { transport, options: LONG_STALL });
+        const settlement = await second.settled(HANG_BOUND_MS);
+
+        expect(await pendingFaults(daemon), 'the stalled stream was opened').toEqual([]);
+        expect(describeSettlement(settlement)).toBe('done');
+        await expectTruthful(daemon, again, settlement);
+      });
+    }
   }
 });

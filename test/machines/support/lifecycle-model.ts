@@ -294,9 +294,17 @@ export function lifecycleEnactments(kind: OperationKind): Record<string, Enactme
       },
     },
     'stream error (outcome unknown)': {
-      // the start's connection is dropped before it reaches the daemon: nothing ran, and
-      // neither the status nor the progress socket can say so before RETRY asks
-      arm: (env) => env.emulator.admin.injectFault({ operation: faults.stream, reset: true, times: 1 }),
+      // the start's connection is dropped before it reaches the daemon: nothing ran, and the
+      // first look cannot say so (a creation: the progress socket answers 404 once; a
+      // restoration: one status read answers 400, the baseline or the look), so only RETRY asks
+      arm: (env) => {
+        env.emulator.admin.injectFault({ operation: faults.stream, reset: true, times: 1 });
+        env.emulator.admin.injectFault(
+          kind === 'creation'
+            ? { operation: 'backups_streamed_progress_websocket', status: 404, times: 1 }
+            : { operation: faults.status, status: 400, times: 1 },
+        );
+      },
       act: () => undefined,
     },
     'baseline read': {
