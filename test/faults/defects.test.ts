@@ -249,3 +249,72 @@ describe('issue 16: a repeated restore of the same backup whose stream stalls ea
     }
   }
 });
+
+describe('issue 16: a start answered once with a drop, a 503 or too late, while the daemon answers again', () => {
+  // the daemon ran nothing (the fault answers before the operation starts): the lost-start
+  // search (a creation) or the 404 after a 404 baseline (a restoration) proves it
+  for (const lifecycle of LIFECYCLES) {
+    for (const transport of TRANSPORTS) {
+      for (const fault of [{ reset: true }, { status: 503 }] as const) {
+        it(`${lifecycle} over ${transport}: the start answered ${'reset' in fault ? 'a reset' : '503'} once -> started again by itself, retrying shown, done, one operation`, async () => {
+          const { daemon, baseline } = await setUp(lifecycle);
+          daemon.current.admin.injectFault({ operation: operationOf(lifecycle, transport, 'start'), ...fault, times: 1 });
+          const run = start(daemon, baseline, { transport });
+
+          const settlement = await run.settled(HANG_BOUND_MS);
+
+          expect(describeSettlement(settlement)).toBe('done');
+          expect(run.states).not.toContain('failed');
+          expect(run.retrying.find((retry) => retry.attempt === 1), 'context.retrying before the second start').toBeDefined();
+          const kind = lifecycle === 'backup' ? 'creation' : 'restoration';
+          expect(daemon.current.admin.journal().filter((record) => record.kind === kind), 'one operation ran').toHaveLength(1);
+          await expectTruthful(daemon, baseline, settlement);
+        });
+      }
+    }
+  }
+});
+
+describe('issue 16: a status that stays unreadable while other endpoints answer', () => {
+  for (const fault of [{ status: 503 }, { reset: true }] as const) {
+    it(`backup over polling: every creation status read ${'reset' in fault ? 'is reset' : 'answers 503'} -> done, told by the list`, async () => {
+      const { daemon, baseline } = await setUp('backup');
+      daemon.current.admin.injectFault({ operation: operationOf('backup', 'polling', 'status'), ...fault });
+      const run = start(daemon, baseline, { transport: 'polling' });
+
+      const settlement = await run.settled(HANG_BOUND_MS);
+
+      expect(describeSettlement(settlement)).toBe('done');
+      await expectTruthful(daemon, baseline, settlement);
+    });
+
+    it(`backup over polling, with cancel: every creation status read ${'reset' in fault ? 'is reset' : 'answers 503'} -> cancelled, confirmed by the list and the progress socket`, async () => {
+      const { daemon, baseline } = await setUp('backup');
+      const wire = wireLog();
+      const run = start(daemon, baseline, { transport: 'polling', fetch: wire.fetch });
+      atFirstProgress(run, () => {
+        daemon.current.admin.injectFault({ operation: operationOf('backup', 'polling', 'status'), ...fault });
+        run.cancel();
+      });
+
+      const settlement = await run.settled(HANG_BOUND_MS);
+
+      expect(wire.find(isCancelAccepted), 'the cancel was accepted').toBeDefined();
+      expect(describeSettlement(settlement)).toBe('cancelled');
+      await expectTruthful(daemon, baseline, settlement);
+    });
+  }
+
+  it('restore over polling: every restoration status read is reset -> done, from the blocking POST\'s answer', async () => {
+    const { daemon, baseline } = await setUp('restore');
+    // the baseline read is answered; every read after it is reset
+    daemon.current.admin.injectFault({ operation: 'backup_specific_restoration_status', latencyMs: 1, times: 1 });
+    daemon.current.admin.injectFault({ operation: 'backup_specific_restoration_status', reset: true });
+    const run = start(daemon, baseline, { transport: 'polling' });
+
+    const settlement = await run.settled(HANG_BOUND_MS);
+
+    expect(describeSettlement(settlement)).toBe('done');
+    await expectTruthful(daemon, baseline, settlement);
+  });
+});
