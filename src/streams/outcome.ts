@@ -228,35 +228,58 @@ export function followLostCreation(
 
 /**
  * What the list and the progress socket say of creation `backupId`, for when its status
- * cannot be read: listed (`completed`), running, or `gone` (neither: it ended without a
- * backup); `null` when they could not be read either. Each read bounded by `readTimeoutMs`.
+ * cannot tell: listed (`completed`), running, or `gone` (neither: it ended without a
+ * backup); `null` when they could not be read either. Both read at once, each bounded by
+ * `readTimeoutMs` on the policy's clock.
  */
-export async function creationElsewhere(
+export function creationElsewhere(
   client: BackupClient,
   backupId: string,
   policy: ResolvedStream,
 ): Promise<{ listed: Backup } | { running: OperationProgress } | 'gone' | null> {
-  const listed = await client.list({ retry: false, timeout: policy.readTimeoutMs }).then(
-    ({ iterable }) => iterable.find((backup) => backup.id === backupId) ?? null,
-    () => undefined,
-  );
-  if (listed) return { listed };
+  const bounded = <T>(source: Observable<T>, what: () => Error): Promise<T | undefined> =>
+    firstValueFrom(
+      source.pipe(
+        take(1),
+        timeout({ first: policy.readTimeoutMs, scheduler: policy.scheduler, with: () => throwError(what) }),
+        catchError(() => of(undefined)),
+      ),
+    );
   const progressSocket = streamEndpoint(client.baseUrl, 'progress-websocket');
-  const running = await firstValueFrom(
-    discoverWith(client, { ...policy, onRetry: undefined }).pipe(
-      take(1),
-      timeout({ first: policy.readTimeoutMs, scheduler: policy.scheduler, with: () => throwError(() => streamStalled(progressSocket, policy.readTimeoutMs)) }),
-      map(({ creations }) => creations.find((progress) => progress.backupId === backupId && !isTerminalStatus(progress.status)) ?? null),
+  const stalled = () => streamStalled(progressSocket, policy.readTimeoutMs);
+  return Promise.all([
+    bounded(
+      fromAbortable((signal) => client.list({ signal, retry: false, timeout: policy.readTimeoutMs })).pipe(
+        map(({ iterable }) => iterable.find((backup) => backup.id === backupId) ?? null),
+      ),
+      stalled,
     ),
-  ).catch(() => undefined);
-  if (running) return { running };
-  // both read, neither shows it: it ended, and made no backup
-  return listed === null && running === null ? 'gone' : null;
+    bounded(
+      discoverWith(client, { ...policy, onRetry: undefined }).pipe(
+        map(({ creations }) => creations.find((progress) => progress.backupId === backupId && !isTerminalStatus(progress.status)) ?? null),
+      ),
+      stalled,
+    ),
+  ]).then(([listed, running]) => {
+    if (listed) return { listed };
+    if (running) return { running };
+    // both read, neither shows it: it ended, and made no backup
+    return listed === null && running === null ? 'gone' : null;
+  });
+}
+
+/**
+ * A creation's status read that cannot tell how it is: unreadable (transient), or a 404/400
+ * for a creation the daemon started (a daemon that lost it, or a broken endpoint): the other
+ * endpoints are asked. 505 and 511 need the user, an abort the caller: they stand.
+ */
+function statusCannotTell(error: unknown): boolean {
+  return isTransientError(error) || isNotFoundError(error) || (isHttpError(error) && error.status === 400);
 }
 
 /**
  * Follows creation `backupId` (`followOperation`); when its status stays unreadable past the
- * outage bound (transient failures only), the other endpoints tell:
+ * outage bound, or answers 404/400 (`statusCannotTell`), the other endpoints tell:
  * listed -> completed; still running on the progress socket -> followed there; else the
  * status's own error stands.
  */
@@ -268,8 +291,7 @@ export function followCreation(
 ): Observable<OperationProgress> {
   return followOperation(client, 'creation', backupId, policy, { socket }).pipe(
     catchError((error: unknown) => {
-      // 404 and 400 are the daemon's own answer about the creation: they stand
-      if (!isTransientError(error)) return throwError(() => error);
+      if (!statusCannotTell(error)) return throwError(() => error);
       return defer(() => creationElsewhere(client, backupId, policy)).pipe(
         switchMap((found) => {
           if (found !== null && found !== 'gone' && 'listed' in found) {
@@ -576,7 +598,13 @@ export async function cancelOperation(
   // Accepted: the operation winds down and only then reports CANCELED.
   for (;;) {
     await waitOn(Math.min(cancelRetry.confirmIntervalMs, Math.max(0, remaining())), scheduler, signal, 'cancel');
-    const status = await readStatus();
+    let status: BackupStatus | undefined;
+    try {
+      status = await readStatus();
+    } catch (error) {
+      if (signal.aborted || kind !== 'creation' || !statusCannotTell(error)) throw error;
+      lastError = error;
+    }
     if (status && isTerminalStatus(status.value)) return outcomeOf(status);
     if (status === undefined && kind === 'creation') {
       // the status is unreadable: the list and the progress socket can tell how it ended

@@ -276,8 +276,9 @@ describe('issue 16: a start answered once with a drop, a 503 or too late, while 
 });
 
 describe('issue 16: a status that stays unreadable while other endpoints answer', () => {
-  for (const fault of [{ status: 503 }, { reset: true }] as const) {
-    it(`backup over polling: every creation status read ${'reset' in fault ? 'is reset' : 'answers 503'} -> done, told by the list`, async () => {
+  const says = (fault: { status?: number; reset?: boolean }) => (fault.reset ? 'is reset' : `answers ${fault.status}`);
+  for (const fault of [{ status: 503 }, { reset: true }, { status: 404 }, { status: 400 }] as const) {
+    it(`backup over polling: every creation status read ${says(fault)} -> done, told by the list`, async () => {
       const { daemon, baseline } = await setUp('backup');
       daemon.current.admin.injectFault({ operation: operationOf('backup', 'polling', 'status'), ...fault });
       const run = start(daemon, baseline, { transport: 'polling' });
@@ -288,7 +289,7 @@ describe('issue 16: a status that stays unreadable while other endpoints answer'
       await expectTruthful(daemon, baseline, settlement);
     });
 
-    it(`backup over polling, with cancel: every creation status read ${'reset' in fault ? 'is reset' : 'answers 503'} -> cancelled, confirmed by the list and the progress socket`, async () => {
+    it(`backup over polling, with cancel: every creation status read ${says(fault)} -> cancelled, confirmed by the list and the progress socket`, async () => {
       const { daemon, baseline } = await setUp('backup');
       const wire = wireLog();
       const run = start(daemon, baseline, { transport: 'polling', fetch: wire.fetch });

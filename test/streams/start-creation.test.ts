@@ -122,7 +122,8 @@ describe('startCreation over a stream', () => {
     const [source] = client.sourcesOf('createWebSocket');
     source!.emit(frameOf(ID, 'INITIALIZED', 0));
     source!.fail(new ProtocolError({ message: 'bad frame', url: ws.url }));
-    await clock.advance(100);
+    // a 404 for a creation seen running: the list and the progress socket are asked too, for one read timeout
+    await clock.advance(10_000);
     expect(client.callsOf('creationStatus')).toHaveLength(1);
     expect(seen.error).toBe(missing);
   });
