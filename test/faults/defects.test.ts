@@ -207,6 +207,11 @@ describe('D5: status unreadable for good fails slowly', () => {
         admin.injectFault({ operation: 'backups_streamed_progress_websocket', stallAfterFrames: 0 });
       }
       admin.injectFault({ operation: operationOf(lifecycle, transport, 'status'), status: 503 });
+      if (lifecycle === 'backup') {
+        // nor can the list or the progress socket tell (they are asked when a creation's status cannot)
+        admin.injectFault({ operation: 'backups_snapshot', status: 503 });
+        admin.injectFault({ operation: 'backups_streamed_progress_websocket', status: 503 });
+      }
       const wire = wireLog();
       const run = start(daemon, baseline, { transport, options: OUTAGE_OPTIONS, fetch: wire.fetch });
       const outageStart = (await wire.waitFor(isStatusAnswer(503), 'the first 503 status answer')).at - run.startedAt;
