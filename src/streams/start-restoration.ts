@@ -1,6 +1,23 @@
-import { catchError, defer, EMPTY, ReplaySubject, map, materialize, merge, share, switchMap, take, takeUntil, takeWhile, tap, throwError, timer, type Observable } from 'rxjs';
+import {
+  catchError,
+  defer,
+  EMPTY,
+  map,
+  materialize,
+  merge,
+  ReplaySubject,
+  share,
+  switchMap,
+  take,
+  takeUntil,
+  takeWhile,
+  tap,
+  throwError,
+  timer,
+  type Observable,
+} from 'rxjs';
 import type { BackupClient } from '../api/backup-client.js';
-import { isNotFoundError } from '../api/errors/index.js';
+import { isAuthenticationRequiredError, isNotFoundError, isUpdateRequiredError } from '../api/errors/index.js';
 import { isTerminalStatus, type Backup } from '../models/index.js';
 import { followOperation } from './follow-operation.js';
 import {
@@ -63,9 +80,13 @@ function restoreByPolling(
     ).pipe(
       pollValues(policy.onRetry),
       map((status) => progressFromStatus('restoration', backupId, status, policy.scheduler.now())),
-      // the POST in flight is the authority: a status that stays unreadable ends the wait for
-      // its answer only one outage bound later
-      catchError((error: unknown) => timer(policy.outageTimeoutMs, policy.scheduler).pipe(switchMap(() => throwError(() => error)))),
+      // the POST in flight is the authority: a status that stays unreadable (or answers what
+      // it should not) ends the wait for its answer only one outage bound later; 505 and 511 at once
+      catchError((error: unknown) =>
+        isUpdateRequiredError(error) || isAuthenticationRequiredError(error)
+          ? throwError(() => error)
+          : timer(policy.outageTimeoutMs, policy.scheduler).pipe(switchMap(() => throwError(() => error))),
+      ),
     );
     const outcome$ = settled$.pipe(
       switchMap((answer) => settleRestoreAnswer(client, backupId, policy, answer, { isOurs, baseline, retried })),
