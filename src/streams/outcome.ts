@@ -1,19 +1,26 @@
 import {
   catchError,
   concat,
+  defer,
+  EMPTY,
   firstValueFrom,
+  ignoreElements,
   map,
   of,
   switchMap,
   take,
+  takeWhile,
+  tap,
   throwError,
   timeout,
+  timer,
   type ObservableNotification,
   type Observable,
 } from 'rxjs';
 import type { BackupClient } from '../api/backup-client.js';
 import {
   PiecesBackupError,
+  isConflictError,
   isHttpError,
   isNetworkError,
   isNotFoundError,
@@ -28,7 +35,8 @@ import { OutcomeUnknownError } from './errors/outcome-unknown-error.js';
 import { discoverWith } from './discover-operations.js';
 import { followOperation } from './follow-operation.js';
 import type { ResolvedCancelRetry, ResolvedStream } from './options.js';
-import { retryAttempts, waitOn } from './polling.js';
+import { pollLoop, retryAttempts, retryWait, waitOn } from './polling.js';
+import { statusStrategy } from './poll-status.js';
 import { progressFromStatus } from './progress.js';
 import { streamEndpoint, streamStalled } from './stream-errors.js';
 import { fromAbortable } from './streaming.js';
@@ -42,6 +50,69 @@ import type { OperationKind, OperationProgress } from './types.js';
 /** The operation ended well, as the daemon proved it: a listed backup, a restore's 200. */
 export function completedProgress(kind: OperationKind, backupId: string, backup: Backup, at: number): OperationProgress {
   return { kind, backupId, backup, status: 'COMPLETED', percentage: 100, transport: 'polling', at };
+}
+
+/**
+ * The transport's own proof that a start request never left (a WebSocket whose upgrade never
+ * completed, a connection refused before the request was written): nothing can have run, so
+ * the start is made again without asking the daemon. The transport marks such an error with
+ * `requestSent: false`; an error without that mark may have been carried out.
+ */
+export function nothingWasSent(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { requestSent?: unknown }).requestSent === false;
+}
+
+/**
+ * A start answered in a way that does not say whether it ran: a stream failure (a drop, a
+ * timeout, an unreadable answer) or a transient status (408, 429, 502-504: a proxy or a
+ * daemon that may have started it anyway). 500, 505, 511 and the other 4xx are refusals.
+ */
+export function mayHaveStarted(error: unknown): boolean {
+  if (isNetworkError(error) || isTimeoutError(error) || isProtocolError(error)) return true;
+  return isTransientError(error) && !(isHttpError(error) && error.status === 500);
+}
+
+/** A start attempt the daemon proved never ran; `cause` is what the attempt failed with. Never leaves this layer. */
+class NothingRan {
+  constructor(readonly cause: unknown) {}
+}
+
+/**
+ * Makes a start again, by itself, each time the last attempt is proven never to have run
+ * (`NothingRan`, from the decisions below): each new attempt is one retry of `policy.retry`,
+ * told to `policy.onRetry`, and none starts once `outageTimeoutMs` has passed since the first
+ * failed attempt; then the last attempt's own error stands. `attempt(retried)`: `retried` is
+ * true for every attempt after the first (a 409 then may be our own earlier attempt's).
+ */
+export function startAgainWhileNothingRan(
+  attempt: (retried: boolean) => Observable<OperationProgress>,
+  policy: ResolvedStream,
+): Observable<OperationProgress> {
+  const { scheduler } = policy;
+  return defer(() => {
+    let failures = 0;
+    let outageStartedAt: number | undefined;
+    const once = (): Observable<OperationProgress> => {
+      const startedAt = scheduler.now();
+      let seen = false;
+      return attempt(failures > 0).pipe(
+        tap(() => {
+          if (!seen && failures > 0) policy.onRetry?.(null);
+          seen = true;
+        }),
+        catchError((error: unknown) => {
+          if (!(error instanceof NothingRan)) return throwError(() => error);
+          failures += 1;
+          outageStartedAt ??= startedAt;
+          const delay = retryWait(policy.retry, failures, error.cause, outageStartedAt + policy.outageTimeoutMs - scheduler.now());
+          if (delay === null) return throwError(() => error.cause);
+          policy.onRetry?.({ attempt: failures, nextAttemptAt: scheduler.now() + delay, error: error.cause });
+          return timer(delay, scheduler).pipe(switchMap(once));
+        }),
+      );
+    };
+    return once();
+  });
 }
 
 /**
@@ -129,32 +200,174 @@ export function findLostCreation(
 }
 
 /**
- * A creation's start stream failed before its first frame: follow the creation the daemon
- * may have accepted anyway (`findLostCreation`), or error with the stream's own `error` when
- * there is none or the daemon cannot be asked.
+ * A creation's start failed before its first frame (`error`): follow the creation the daemon
+ * may have accepted anyway (`findLostCreation`). None found proves nothing of ours ran (the
+ * attempt is made again, see `startAgainWhileNothingRan`); a daemon that cannot be asked
+ * leaves `error` standing, the outcome unknown. A refusal (409, 500, 505, 511) stands at
+ * once, but a 409 to an attempt made again may be our own earlier attempt running: looked for.
  */
 export function followLostCreation(
   client: BackupClient,
   requestedAt: number,
   policy: ResolvedStream,
   error: unknown,
-  { socket }: { socket: boolean },
+  { socket, retried = false }: { socket: boolean; retried?: boolean },
 ): Observable<OperationProgress> {
+  if (nothingWasSent(error)) return throwError(() => new NothingRan(error));
+  if (!mayHaveStarted(error) && !(retried && isConflictError(error))) return throwError(() => error);
   return findLostCreation(client, requestedAt, policy).pipe(
-    catchError(() => of(null)),
+    catchError(() => of(undefined)),
     switchMap((found) => {
-      if (found === null) return throwError(() => error);
+      if (found === undefined) return throwError(() => error);
+      if (found === null) return throwError(() => new NothingRan(error));
       if (isTerminalStatus(found.status)) return of(found);
-      return concat(of(found), followOperation(client, 'creation', found.backupId, policy, { socket }));
+      return concat(of(found), followCreation(client, found.backupId, policy, { socket }));
     }),
   );
+}
+
+/**
+ * What the list and the progress socket say of creation `backupId`, for when its status
+ * cannot tell: listed (`completed`), running, or `gone` (neither: it ended without a
+ * backup); `null` when they could not be read either. Both read at once, each bounded by
+ * `readTimeoutMs` on the policy's clock.
+ */
+export function creationElsewhere(
+  client: BackupClient,
+  backupId: string,
+  policy: ResolvedStream,
+): Promise<{ listed: Backup } | { running: OperationProgress } | 'gone' | null> {
+  const bounded = <T>(source: Observable<T>, what: () => Error): Promise<T | undefined> =>
+    firstValueFrom(
+      source.pipe(
+        take(1),
+        timeout({ first: policy.readTimeoutMs, scheduler: policy.scheduler, with: () => throwError(what) }),
+        catchError(() => of(undefined)),
+      ),
+    );
+  const progressSocket = streamEndpoint(client.baseUrl, 'progress-websocket');
+  const stalled = () => streamStalled(progressSocket, policy.readTimeoutMs);
+  return Promise.all([
+    bounded(
+      fromAbortable((signal) => client.list({ signal, retry: false, timeout: policy.readTimeoutMs })).pipe(
+        map(({ iterable }) => iterable.find((backup) => backup.id === backupId) ?? null),
+      ),
+      stalled,
+    ),
+    bounded(
+      discoverWith(client, { ...policy, onRetry: undefined }).pipe(
+        map(({ creations }) => creations.find((progress) => progress.backupId === backupId && !isTerminalStatus(progress.status)) ?? null),
+      ),
+      stalled,
+    ),
+  ]).then(([listed, running]) => {
+    if (listed) return { listed };
+    if (running) return { running };
+    // both read, neither shows it: it ended, and made no backup
+    return listed === null && running === null ? 'gone' : null;
+  });
+}
+
+/**
+ * A creation's status read that cannot tell how it is: unreadable (transient), or a 404/400
+ * for a creation the daemon started (a daemon that lost it, or a broken endpoint): the other
+ * endpoints are asked. 505 and 511 need the user, an abort the caller: they stand.
+ */
+function statusCannotTell(error: unknown): boolean {
+  return isTransientError(error) || isNotFoundError(error) || (isHttpError(error) && error.status === 400);
+}
+
+/**
+ * Follows creation `backupId` (`followOperation`); when its status stays unreadable past the
+ * outage bound, or answers 404/400 (`statusCannotTell`), the other endpoints tell:
+ * listed -> completed; still running on the progress socket -> followed there; else the
+ * status's own error stands.
+ */
+export function followCreation(
+  client: BackupClient,
+  backupId: string,
+  policy: ResolvedStream,
+  { socket }: { socket: boolean },
+): Observable<OperationProgress> {
+  return followOperation(client, 'creation', backupId, policy, { socket }).pipe(
+    catchError((error: unknown) => {
+      if (!statusCannotTell(error)) return throwError(() => error);
+      return defer(() => creationElsewhere(client, backupId, policy)).pipe(
+        switchMap((found) => {
+          if (found !== null && found !== 'gone' && 'listed' in found) {
+            return of(completedProgress('creation', backupId, found.listed, policy.now()));
+          }
+          if (found !== null && found !== 'gone') return concat(of(found.running), followCreation(client, backupId, policy, { socket: true }));
+          return throwError(() => error);
+        }),
+      );
+    }),
+  );
+}
+
+/**
+ * While a restoration's stream has sent nothing, its status is read every poll interval
+ * (the first one interval after the request): a record seen running then is ours (or the
+ * one that blocks ours), so a fallback after a stall knows it even once that record has
+ * ended looking like an earlier restoration's. Calls `onOurs` once; never errors.
+ */
+export function watchForOurRecord(
+  client: BackupClient,
+  backupId: string,
+  policy: ResolvedStream,
+  baseline: RestorationBaseline | null,
+  onOurs: () => void,
+): Observable<never> {
+  let ours = false;
+  return timer(policy.minIntervalMs, policy.scheduler).pipe(
+    switchMap(() =>
+      pollLoop(
+        statusStrategy(client, 'restoration', backupId, (outcome) => {
+          if (!('value' in outcome)) return isNotFoundError(outcome.error);
+          if (!isTerminalStatus(outcome.value.value)) return false;
+          // an earlier restoration's record: nothing yet
+          return !isOurRecord(progressFromStatus('restoration', backupId, outcome.value, policy.scheduler.now()), baseline);
+        }),
+        { ...policy, retry: { ...policy.retry, retry: () => true } },
+      ),
+    ),
+    tap((event) => {
+      if (event.type === 'value' && !ours) {
+        ours = true;
+        onOurs();
+      }
+    }),
+    takeWhile(() => !ours),
+    ignoreElements(),
+    catchError(() => EMPTY),
+  );
+}
+
+/**
+ * A restoration's stream failed before its first frame (`error`). A refusal (404, 409,
+ * 500, 505, 511) stands, but a 409 to an attempt made again is looked at (our own earlier
+ * attempt may be running). Otherwise `followIfOurs`; a status still 404 after a 404
+ * baseline proves nothing ran: made again.
+ */
+export function followRestorationStart(
+  client: BackupClient,
+  backupId: string,
+  policy: ResolvedStream,
+  error: unknown,
+  { isOurs, baseline, retried }: { isOurs: (progress: OperationProgress) => boolean; baseline: RestorationBaseline | null; retried: boolean },
+): Observable<OperationProgress> {
+  if (nothingWasSent(error)) return throwError(() => new NothingRan(error));
+  const mayHave = mayHaveStarted(error);
+  if (!mayHave && !(retried && isConflictError(error))) return throwError(() => error);
+  return followIfOurs(client, backupId, policy, error, isOurs, mayHave && baseline?.record === null);
 }
 
 /**
  * A restore request failed in a way that does not say whether the restoration ran. Follow
  * the status if it shows a restoration running (ours, or the one that blocks ours) or a
  * terminal record `isOurs` accepts; any other terminal record is an earlier restoration's,
- * so the request's own `error` is the answer (404: never restored, so ours never started).
+ * so the request's own `error` is the answer (404: never restored, so ours never started;
+ * with `nothingRanOn404`, proof that the attempt may be made again).
  */
 export function followIfOurs(
   client: BackupClient,
@@ -162,9 +375,12 @@ export function followIfOurs(
   policy: ResolvedStream,
   error: unknown,
   isOurs: (progress: OperationProgress) => boolean,
+  nothingRanOn404 = false,
 ): Observable<OperationProgress> {
   return followOperation(client, 'restoration', backupId, policy, { socket: false }).pipe(
-    catchError((pollError: unknown) => throwError(() => (isNotFoundError(pollError) ? error : pollError))),
+    catchError((pollError: unknown) =>
+      throwError(() => (isNotFoundError(pollError) ? (nothingRanOn404 ? new NothingRan(error) : error) : pollError)),
+    ),
     map((progress, index) => {
       if (index === 0 && isTerminalStatus(progress.status) && !isOurs(progress)) throw error;
       return progress;
@@ -175,25 +391,23 @@ export function followIfOurs(
 /**
  * How the blocking restore POST's answer settles its restoration: 200 completed it; 500 means
  * it ran and failed or was canceled (never COMPLETED), or never started, as OUR record says;
- * a dropped connection or an unreadable answer says nothing of the restoration, so the
- * status settles it; anything else (404, 409, 505, 511) is the answer.
+ * a dropped connection, an unreadable answer or a transient status says nothing of the
+ * restoration, so the status settles it (`followRestorationStart`: proven not run, it is
+ * made again); anything else (404, 409, 505, 511) is the answer.
  */
 export function settleRestoreAnswer(
   client: BackupClient,
   backupId: string,
   policy: ResolvedStream,
   answer: ObservableNotification<Backup>,
-  isOurs: (progress: OperationProgress) => boolean,
+  { isOurs, baseline, retried }: { isOurs: (progress: OperationProgress) => boolean; baseline: RestorationBaseline | null; retried: boolean },
 ): Observable<OperationProgress> {
   if (answer.kind === 'N') return of(completedProgress('restoration', backupId, answer.value, policy.scheduler.now()));
   const error: unknown = answer.kind === 'E' ? answer.error : undefined;
   if (isHttpError(error) && error.status === 500) {
     return followIfOurs(client, backupId, policy, error, (progress) => progress.status !== 'COMPLETED' && isOurs(progress));
   }
-  if (isNetworkError(error) || isTimeoutError(error) || isProtocolError(error)) {
-    return followIfOurs(client, backupId, policy, error, isOurs);
-  }
-  return throwError(() => error);
+  return followRestorationStart(client, backupId, policy, error, { isOurs, baseline, retried });
 }
 
 /**
@@ -314,6 +528,9 @@ export interface CancelInput {
  * - 204, later `CANCELED` -> `{ status: 'CANCELED' }`
  * - 500 "nothing in progress" -> the status says how it ended: `COMPLETED` (too late to
  *   cancel), `CANCELED` (someone else did), `FAILED`
+ * - a creation whose status cannot be read: listed -> `COMPLETED` (too late); neither listed
+ *   nor running on the progress socket -> `CANCELED` (the daemon accepted our cancel, and
+ *   no backup was made)
  *
  * Rejects with `CancelTimeoutError` at the deadline, or at once with a non-transient error
  * (404: no such operation). A progress stream usually reports `CANCELED` first; this is the
@@ -324,7 +541,7 @@ export async function cancelOperation(
   kind: OperationKind,
   input: CancelInput,
   signal: AbortSignal,
-  policy: Pick<ResolvedStream, 'scheduler' | 'now'>,
+  policy: ResolvedStream,
   cancelRetry: ResolvedCancelRetry,
 ): Promise<OperationProgress> {
   const { backupId, deadline } = input;
@@ -381,8 +598,20 @@ export async function cancelOperation(
   // Accepted: the operation winds down and only then reports CANCELED.
   for (;;) {
     await waitOn(Math.min(cancelRetry.confirmIntervalMs, Math.max(0, remaining())), scheduler, signal, 'cancel');
-    const status = await readStatus();
+    let status: BackupStatus | undefined;
+    try {
+      status = await readStatus();
+    } catch (error) {
+      if (signal.aborted || kind !== 'creation' || !statusCannotTell(error)) throw error;
+      lastError = error;
+    }
     if (status && isTerminalStatus(status.value)) return outcomeOf(status);
+    if (status === undefined && kind === 'creation') {
+      // the status is unreadable: the list and the progress socket can tell how it ended
+      const found = await creationElsewhere(client, backupId, { ...policy, readTimeoutMs: Math.max(1, Math.min(policy.readTimeoutMs, remaining())) });
+      if (found === 'gone') return { kind, backupId, status: 'CANCELED', percentage: null, transport: 'polling', at: now() };
+      if (found !== null && 'listed' in found) return completedProgress(kind, backupId, found.listed, now());
+    }
     if (remaining() <= 0) throw timedOut();
   }
 }

@@ -1,9 +1,8 @@
-import { catchError, concat, defer, EMPTY, map, of, switchMap, take, throwError, throwIfEmpty, type Observable } from 'rxjs';
+import { catchError, concat, defer, EMPTY, map, of, switchMap, take, throwIfEmpty, type Observable } from 'rxjs';
 import type { BackupClient } from '../api/backup-client.js';
 import { isTerminalStatus, type SeededBackup } from '../models/index.js';
-import { followOperation } from './follow-operation.js';
-import { followLostCreation } from './outcome.js';
-import { followStream, fromFrameSource, isStreamFailure, operationEnd, stallTimeout } from './streaming.js';
+import { followCreation, followLostCreation, startAgainWhileNothingRan } from './outcome.js';
+import { followStream, fromFrameSource, operationEnd, stallTimeout } from './streaming.js';
 import { resolveStream, type ResolvedStream } from './options.js';
 import { missingBackupId, streamEndedEarly, streamEndpoint, streamStalled } from './stream-errors.js';
 import { progressFromFrame } from './progress.js';
@@ -16,10 +15,8 @@ export interface StartCreationOptions extends StreamOptions {
 
 // Polling still needs the id: read the first frame of a streamed creation (it carries the
 // Backup, see docs/protocol.md), drop the stream (that never cancels) and poll its status.
-function createThenPoll(client: BackupClient, seed: SeededBackup | undefined, policy: ResolvedStream) {
+function createThenPoll(client: BackupClient, seed: SeededBackup | undefined, policy: ResolvedStream, requestedAt: number, retried: boolean) {
   const endpoint = streamEndpoint(client.baseUrl, 'create-ndjson');
-  // the daemon's clock: ids and timestamps are stamped on the same machine
-  const requestedAt = Date.now();
   const first$ = fromFrameSource(client.createStreamedFrames(seed)).pipe(
     stallTimeout(policy, () => streamStalled(endpoint, policy.stallTimeoutMs)),
     take(1),
@@ -35,15 +32,11 @@ function createThenPoll(client: BackupClient, seed: SeededBackup | undefined, po
         [first],
         isTerminalStatus(first.status)
           ? EMPTY
-          : followOperation(client, 'creation', first.backupId, policy, { socket: false }),
+          : followCreation(client, first.backupId, policy, { socket: false }),
       ),
     ),
     // a failure before the first frame only: once the id is known, the poll's errors stand
-    catchError((error: unknown) =>
-      isStreamFailure(error)
-        ? of(followLostCreation(client, requestedAt, policy, error, { socket: false }))
-        : throwError(() => error),
-    ),
+    catchError((error: unknown) => of(followLostCreation(client, requestedAt, policy, error, { socket: false, retried }))),
     switchMap((progress$) => progress$),
   );
 }
@@ -58,10 +51,13 @@ function createThenPoll(client: BackupClient, seed: SeededBackup | undefined, po
  * - `polling`: the first NDJSON frame gives the id (emitted with `transport: 'ndjson'`),
  *   then status polling.
  *
- * A stream failure before the first frame (a drop, a stall, a malformed frame) looks for the
- * creation the daemon may have accepted anyway (see `findLostCreation` in outcome.ts) and errors only
- * when there is none.
- * Start errors (409 another creation runs, 505, 511) always error. Emits only visible
+ * A failure before the first frame that does not say whether the creation ran (a drop, a
+ * stall, a malformed frame, a 503) looks for the creation the daemon may have accepted anyway
+ * (see `findLostCreation` in outcome.ts); when the daemon shows none, nothing ran and the
+ * start is made again by itself (one retry of `retry`, told to `onRetry`, within
+ * `outageTimeoutMs`); when the daemon cannot be asked, it errors. A status that stays
+ * unreadable is settled by the list and the progress socket (`followCreation`).
+ * Start errors (409 another creation runs, 500, 505, 511) always error. Emits only visible
  * changes (see `distinctProgress`) and completes right after the terminal observation.
  * Unsubscribing closes the stream or stops polling; it never cancels the creation.
  *
@@ -84,20 +80,23 @@ export function startCreationWith(
   { transport, seed }: { transport: ProgressTransport; seed?: SeededBackup | undefined },
 ): Observable<OperationProgress> {
   return defer(() => {
-    if (transport === 'polling') return createThenPoll(client, seed, policy);
-    // the daemon's clock: ids and timestamps are stamped on the same machine
+    // the daemon's clock: ids and timestamps are stamped on the same machine; the first
+    // attempt's, so a backup made by any attempt is found
     const requestedAt = Date.now();
-    return followStream(
-      {
-        kind: 'creation',
-        transport,
-        endpoint: streamEndpoint(client.baseUrl, transport === 'websocket' ? 'create-websocket' : 'create-ndjson'),
-        open: () => (transport === 'websocket' ? client.createWebSocket(seed) : client.createStreamedFrames(seed)),
-        fallback: (backupId) => followOperation(client, 'creation', backupId, policy, { socket: policy.recoverStream }),
-        beforeFirstFrame: (error) =>
-          followLostCreation(client, requestedAt, policy, error, { socket: policy.recoverStream }),
-      },
-      policy,
-    );
+    return startAgainWhileNothingRan((retried) => {
+      if (transport === 'polling') return createThenPoll(client, seed, policy, requestedAt, retried);
+      return followStream(
+        {
+          kind: 'creation',
+          transport,
+          endpoint: streamEndpoint(client.baseUrl, transport === 'websocket' ? 'create-websocket' : 'create-ndjson'),
+          open: () => (transport === 'websocket' ? client.createWebSocket(seed) : client.createStreamedFrames(seed)),
+          fallback: (backupId) => followCreation(client, backupId, policy, { socket: policy.recoverStream }),
+          beforeFirstFrame: (error) =>
+            followLostCreation(client, requestedAt, policy, error, { socket: policy.recoverStream, retried }),
+        },
+        policy,
+      );
+    }, policy);
   }).pipe(operationEnd(client.baseUrl));
 }

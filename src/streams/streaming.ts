@@ -138,7 +138,10 @@ export interface StreamPlan {
   backup?: Backup;
   /** Follows the operation another way once the stream failed after a frame. */
   fallback: (backupId: string) => Observable<OperationProgress>;
-  /** A stream that failed before any frame: nothing is known yet about the operation. */
+  /**
+   * A stream that failed before any frame, however (a drop, a stall, an error answer):
+   * nothing is known yet about the operation; outcome.ts decides what the error says.
+   */
   beforeFirstFrame: (error: unknown) => Observable<OperationProgress>;
 }
 
@@ -180,8 +183,8 @@ export function followStream(plan: StreamPlan, policy: ResolvedStream): Observab
       defer(() => (ended ? EMPTY : throwError(() => streamEndedEarly(plan.endpoint)))),
     ).pipe(
       catchError((error: unknown) => {
-        if (!isStreamFailure(error)) return throwError(() => error);
-        return previous ? plan.fallback(previous.backupId) : plan.beforeFirstFrame(error);
+        if (!previous) return plan.beforeFirstFrame(error);
+        return isStreamFailure(error) ? plan.fallback(previous.backupId) : throwError(() => error);
       }),
     );
   });

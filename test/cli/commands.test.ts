@@ -188,6 +188,8 @@ describe('pieces-backup against the emulator (stdout and stdin are pipes)', () =
 
   it('outcome unknown (the start failed without a refusal): exit 7, points at status', async () => {
     emulator.admin.injectFault({ operation: 'backups_create_streamed_websocket', status: 503, times: 1 });
+    // and the progress socket cannot say nothing ran (else the start is made again by itself)
+    emulator.admin.injectFault({ operation: 'backups_streamed_progress_websocket', status: 404, times: 1 });
     const run = await cli(['backup', ...at()]);
     expect(run.code).toBe(7);
     expect(run.stderr).toMatch(/^outcome unknown: /m);

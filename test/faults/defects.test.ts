@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../src/emulator/index.js';
+import { sampleAsset } from '../../src/emulator/index.js';
 import { adminFetch } from '../helpers/emulator.js';
 import { openDaemon, type Daemon } from './daemon.js';
 import {
@@ -206,6 +207,11 @@ describe('D5: status unreadable for good fails slowly', () => {
         admin.injectFault({ operation: 'backups_streamed_progress_websocket', stallAfterFrames: 0 });
       }
       admin.injectFault({ operation: operationOf(lifecycle, transport, 'status'), status: 503 });
+      if (lifecycle === 'backup') {
+        // nor can the list or the progress socket tell (they are asked when a creation's status cannot)
+        admin.injectFault({ operation: 'backups_snapshot', status: 503 });
+        admin.injectFault({ operation: 'backups_streamed_progress_websocket', status: 503 });
+      }
       const wire = wireLog();
       const run = start(daemon, baseline, { transport, options: OUTAGE_OPTIONS, fetch: wire.fetch });
       const outageStart = (await wire.waitFor(isStatusAnswer(503), 'the first 503 status answer')).at - run.startedAt;
@@ -218,4 +224,103 @@ describe('D5: status unreadable for good fails slowly', () => {
       expect(run.retrying.find((retry) => retry.attempt >= 1 && retry.nextAttemptAt > 0), 'context.retrying while it retried').toBeDefined();
     });
   }
+});
+
+describe('issue 16: a repeated restore of the same backup whose stream stalls early', () => {
+  // The restoration (about 1.5 s) ends before the stall is noticed (2.5 s): by then its record
+  // looks like the earlier restoration's, so only a look while it ran can tell it is ours.
+  const LONG_STALL: FaultLifecycleOptions = { ...FAST_OPTIONS, stream: { ...FAST_OPTIONS.stream, stallTimeoutMs: 2_500 } };
+
+  for (const transport of ['websocket', 'ndjson'] as const) {
+    for (const stallAfterFrames of [0, 1] as const) {
+      it(`restore B, then restore B again over ${transport} whose stream stalls after ${stallAfterFrames} frames -> done, as the daemon completed it`, async () => {
+        const { daemon, baseline } = await setUp('restore');
+        const { admin } = daemon.current;
+        const first = start(daemon, baseline, { transport: 'polling' });
+        expect(describeSettlement(await first.settled(HANG_BOUND_MS))).toBe('done');
+        first.actor.stop();
+        // changed again, so the second restoration is a fact of its own
+        admin.upsertAsset(sampleAsset(9_002));
+        const again: Baseline = { ...baseline, databaseBytes: admin.readDatabaseBytes() };
+        admin.injectFault({ operation: operationOf('restore', transport, 'start'), stallAfterFrames, times: 1 });
+
+        const second = start(daemon, again, { transport, options: LONG_STALL });
+        const settlement = await second.settled(HANG_BOUND_MS);
+
+        expect(await pendingFaults(daemon), 'the stalled stream was opened').toEqual([]);
+        expect(describeSettlement(settlement)).toBe('done');
+        await expectTruthful(daemon, again, settlement);
+      });
+    }
+  }
+});
+
+describe('issue 16: a start answered once with a drop, a 503 or too late, while the daemon answers again', () => {
+  // the daemon ran nothing (the fault answers before the operation starts): the lost-start
+  // search (a creation) or the 404 after a 404 baseline (a restoration) proves it
+  for (const lifecycle of LIFECYCLES) {
+    for (const transport of TRANSPORTS) {
+      for (const fault of [{ reset: true }, { status: 503 }] as const) {
+        it(`${lifecycle} over ${transport}: the start answered ${'reset' in fault ? 'a reset' : '503'} once -> started again by itself, retrying shown, done, one operation`, async () => {
+          const { daemon, baseline } = await setUp(lifecycle);
+          daemon.current.admin.injectFault({ operation: operationOf(lifecycle, transport, 'start'), ...fault, times: 1 });
+          const run = start(daemon, baseline, { transport });
+
+          const settlement = await run.settled(HANG_BOUND_MS);
+
+          expect(describeSettlement(settlement)).toBe('done');
+          expect(run.states).not.toContain('failed');
+          expect(run.retrying.find((retry) => retry.attempt === 1), 'context.retrying before the second start').toBeDefined();
+          const kind = lifecycle === 'backup' ? 'creation' : 'restoration';
+          expect(daemon.current.admin.journal().filter((record) => record.kind === kind), 'one operation ran').toHaveLength(1);
+          await expectTruthful(daemon, baseline, settlement);
+        });
+      }
+    }
+  }
+});
+
+describe('issue 16: a status that stays unreadable while other endpoints answer', () => {
+  const says = (fault: { status?: number; reset?: boolean }) => (fault.reset ? 'is reset' : `answers ${fault.status}`);
+  for (const fault of [{ status: 503 }, { reset: true }, { status: 404 }, { status: 400 }] as const) {
+    it(`backup over polling: every creation status read ${says(fault)} -> done, told by the list`, async () => {
+      const { daemon, baseline } = await setUp('backup');
+      daemon.current.admin.injectFault({ operation: operationOf('backup', 'polling', 'status'), ...fault });
+      const run = start(daemon, baseline, { transport: 'polling' });
+
+      const settlement = await run.settled(HANG_BOUND_MS);
+
+      expect(describeSettlement(settlement)).toBe('done');
+      await expectTruthful(daemon, baseline, settlement);
+    });
+
+    it(`backup over polling, with cancel: every creation status read ${says(fault)} -> cancelled, confirmed by the list and the progress socket`, async () => {
+      const { daemon, baseline } = await setUp('backup');
+      const wire = wireLog();
+      const run = start(daemon, baseline, { transport: 'polling', fetch: wire.fetch });
+      atFirstProgress(run, () => {
+        daemon.current.admin.injectFault({ operation: operationOf('backup', 'polling', 'status'), ...fault });
+        run.cancel();
+      });
+
+      const settlement = await run.settled(HANG_BOUND_MS);
+
+      expect(wire.find(isCancelAccepted), 'the cancel was accepted').toBeDefined();
+      expect(describeSettlement(settlement)).toBe('cancelled');
+      await expectTruthful(daemon, baseline, settlement);
+    });
+  }
+
+  it('restore over polling: every restoration status read is reset -> done, from the blocking POST\'s answer', async () => {
+    const { daemon, baseline } = await setUp('restore');
+    // the baseline read is answered; every read after it is reset
+    daemon.current.admin.injectFault({ operation: 'backup_specific_restoration_status', latencyMs: 1, times: 1 });
+    daemon.current.admin.injectFault({ operation: 'backup_specific_restoration_status', reset: true });
+    const run = start(daemon, baseline, { transport: 'polling' });
+
+    const settlement = await run.settled(HANG_BOUND_MS);
+
+    expect(describeSettlement(settlement)).toBe('done');
+    await expectTruthful(daemon, baseline, settlement);
+  });
 });

@@ -69,10 +69,31 @@ function loseCreationAnswer(daemon: Daemon): void {
   daemon.current.admin.injectFault({ operation: 'backups_streamed_progress_websocket', stallAfterFrames: 0, times: 1 });
 }
 
-/** A restoration the daemon runs while its start's answer is lost and its status is not found (twice: baseline, follow). */
+/**
+ * A restoration the daemon runs while its start's answer is lost: its status is not found
+ * before the request (the baseline), then unreadable once (400) when the lost start is
+ * looked at. (A 404 there would prove nothing ran: the start would be made again by itself.)
+ */
 function loseRestorationAnswer(daemon: Daemon): void {
   daemon.current.admin.injectFault({ operation: 'backup_restore_streamed_websocket', resetAfterFrames: 0, times: 1 });
-  daemon.current.admin.injectFault({ operation: 'backup_specific_restoration_status', status: 404, times: 2 });
+  daemon.current.admin.injectFault({ operation: 'backup_specific_restoration_status', status: 404, times: 1 });
+  daemon.current.admin.injectFault({ operation: 'backup_specific_restoration_status', status: 400, times: 1 });
+}
+
+/**
+ * The start is dropped before it reaches the daemon, and the first look cannot tell: the
+ * progress socket answers 404 once (a creation), the baseline is unreadable (a restoration:
+ * a 404 after it then proves nothing only to RETRY's check, which asks by status alone).
+ */
+function loseStartUnseen(daemon: Daemon, lifecycle: Lifecycle): void {
+  const { admin } = daemon.current;
+  if (lifecycle === 'backup') {
+    admin.injectFault({ operation: 'backups_create_streamed_websocket', reset: true, times: 1 });
+    admin.injectFault({ operation: 'backups_streamed_progress_websocket', status: 404, times: 1 });
+  } else {
+    admin.injectFault({ operation: 'backup_specific_restoration_status', status: 400, times: 1 });
+    admin.injectFault({ operation: 'backup_restore_streamed_websocket', reset: true, times: 1 });
+  }
 }
 
 describe('RETRY after an unknown outcome asks the daemon first', () => {
@@ -145,8 +166,7 @@ describe('RETRY after an unknown outcome asks the daemon first', () => {
     it(`${lifecycle}: the start never reached the daemon, which shows nothing ran -> RETRY starts exactly one`, async () => {
       const { daemon, baseline } = await setUp(lifecycle);
       const kind = lifecycle === 'backup' ? 'creation' : 'restoration';
-      const stream = lifecycle === 'backup' ? 'backups_create_streamed_websocket' : 'backup_restore_streamed_websocket';
-      daemon.current.admin.injectFault({ operation: stream, reset: true, times: 1 });
+      loseStartUnseen(daemon, lifecycle);
       const run = start(daemon, baseline);
       expectOutcomeUnknown(await run.settled(BOUND_MS));
       expect(started(daemon, kind)).toHaveLength(0);

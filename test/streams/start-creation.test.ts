@@ -4,10 +4,11 @@ import {
   NetworkError,
   NotFoundError,
   ProtocolError,
+  ServerError,
   UpdateRequiredError,
 } from '../../src/api/errors/index.js';
 import type { BackupsStreamedProgress } from '../../src/models/index.js';
-import { startCreation, type OperationProgress } from '../../src/streams/index.js';
+import { startCreation, type OperationProgress, type RetryNotice } from '../../src/streams/index.js';
 import { FakeClient, VirtualClock, backupOf, frameOf, statusOf } from '../helpers/fake-client.js';
 
 const ID = '9.0.0_2000';
@@ -121,7 +122,8 @@ describe('startCreation over a stream', () => {
     const [source] = client.sourcesOf('createWebSocket');
     source!.emit(frameOf(ID, 'INITIALIZED', 0));
     source!.fail(new ProtocolError({ message: 'bad frame', url: ws.url }));
-    await clock.advance(100);
+    // a 404 for a creation seen running: the list and the progress socket are asked too, for one read timeout
+    await clock.advance(10_000);
     expect(client.callsOf('creationStatus')).toHaveLength(1);
     expect(seen.error).toBe(missing);
   });
@@ -139,31 +141,80 @@ describe('startCreation over a stream', () => {
     }
   });
 
-  it('errors when the stream fails before its first frame and the daemon shows no creation of ours', async () => {
+  it('with no retry left, errors when the stream fails before its first frame and the daemon shows no creation of ours', async () => {
     const clock = new VirtualClock();
     const client = new FakeClient(() => clock.now()).respond('list', () => ({ iterable: [backupOf('9.0.0_1000')] }));
     const nothingRunning: BackupsStreamedProgress = { backups: [], restorations: [] };
-    const dropped = run(client, clock, { transport: 'websocket' });
+    // retry 0: the proof that nothing ran would start it again (see the next test)
+    const dropped = run(client, clock, { transport: 'websocket', retry: 0 });
     const drop = new NetworkError(ws);
     client.sourcesOf('createWebSocket')[0]!.fail(drop);
     client.sourcesOf<BackupsStreamedProgress>('progressWebSocket')[0]!.emit(nothingRunning);
     await clock.settle();
     expect(dropped.seen.error).toBe(drop);
 
-    const stalled = run(client, clock, { transport: 'websocket', stallTimeoutMs: 3_000 });
+    const stalled = run(client, clock, { transport: 'websocket', stallTimeoutMs: 3_000, retry: 0 });
     await clock.advance(3_000);
     expect(client.sourcesOf('createWebSocket')[1]!.isOpen).toBe(false);
     client.sourcesOf<BackupsStreamedProgress>('progressWebSocket')[1]!.emit(nothingRunning);
     await clock.settle();
     expect((stalled.seen.error as Error).name).toBe('TimeoutError');
 
-    const anonymous = run(client, clock, { transport: 'websocket' });
+    const anonymous = run(client, clock, { transport: 'websocket', retry: 0 });
     client.sourcesOf('createWebSocket')[2]!.emit(frameOf(undefined, 'INITIALIZED', 0));
     client.sourcesOf<BackupsStreamedProgress>('progressWebSocket')[2]!.emit(nothingRunning);
     await clock.settle();
     expect((anonymous.seen.error as Error).name).toBe('ProtocolError');
     // asked the daemon each time; started nothing else
     expect(client.calls.map((call) => call.method)).toEqual(['list', 'list', 'list']);
+  });
+
+  it('starts again by itself when the daemon shows nothing of ours ran, one retry of the budget each, told to onRetry (issue 16)', async () => {
+    const clock = new VirtualClock();
+    const client = new FakeClient(() => clock.now()).respond('list', () => ({ iterable: [backupOf('9.0.0_1000')] }));
+    const nothingRunning: BackupsStreamedProgress = { backups: [], restorations: [] };
+    const notices: Array<RetryNotice | null> = [];
+    const { seen } = run(client, clock, { transport: 'websocket', retry: 1, onRetry: (notice) => notices.push(notice) });
+    const drop = new NetworkError(ws);
+    client.sourcesOf('createWebSocket')[0]!.fail(drop);
+    client.sourcesOf<BackupsStreamedProgress>('progressWebSocket')[0]!.emit(nothingRunning);
+    // the backoff's first wait, shorter than a stall
+    await clock.advance(1_000);
+    expect(notices).toEqual([expect.objectContaining({ attempt: 1, error: drop })]);
+    // the second attempt follows to the end
+    const again = client.sourcesOf('createWebSocket')[1]!;
+    again.emit(frameOf(ID, 'IN-PROGRESS', 50));
+    again.emit(frameOf(ID, 'COMPLETED', 100));
+    await clock.settle();
+    expect(summary(seen.values)).toEqual(['IN-PROGRESS 50 websocket', 'COMPLETED 100 websocket']);
+    expect(notices.map((n) => n && n.attempt)).toEqual([1, null]);
+    expect(summary(seen.values)).toEqual(['IN-PROGRESS 50 websocket', 'COMPLETED 100 websocket']);
+    expect(seen.completed).toBe(true);
+
+    // the budget spent: the third drop stands, and no third attempt is made
+    const spent = run(client, clock, { transport: 'websocket', retry: 1 });
+    for (const index of [2, 3]) {
+      client.sourcesOf('createWebSocket')[index]!.fail(drop);
+      client.sourcesOf<BackupsStreamedProgress>('progressWebSocket').at(-1)!.emit(nothingRunning);
+      await clock.advance(1_000);
+    }
+    expect(spent.seen.error).toBe(drop);
+    expect(client.sourcesOf('createWebSocket')).toHaveLength(4);
+  });
+
+  it('a daemon that cannot be asked leaves the start failed, never started again', async () => {
+    const clock = new VirtualClock();
+    const unreadable = new ServerError({ method: 'GET', url: 'x', status: 503 });
+    const client = new FakeClient(() => clock.now()).respond('list', () => {
+      throw unreadable;
+    });
+    const { seen } = run(client, clock, { transport: 'websocket' });
+    const drop = new NetworkError(ws);
+    client.sourcesOf('createWebSocket')[0]!.fail(drop);
+    client.sourcesOf<BackupsStreamedProgress>('progressWebSocket')[0]!.fail(new NetworkError(ws));
+    await clock.advance(60_000);
+    expect(seen.error).toBe(drop);
+    expect(client.sourcesOf('createWebSocket')).toHaveLength(1);
   });
 
   it('before its first frame, follows the creation the daemon accepted anyway (defect 2 of #6)', async () => {

@@ -93,7 +93,8 @@ describe('startRestoration over a stream', () => {
       const clock = new VirtualClock();
       const other = new FakeClient(() => clock.now()).respond('restorationStatus', script([answer]));
       const drop = new NetworkError(post);
-      const failed = await run(other, clock, { transport: 'websocket' }, answer);
+      // retry 0: a 404 after a 404 baseline proves nothing ran and would start it again (see below)
+      const failed = await run(other, clock, { transport: 'websocket', retry: 0 }, answer);
       other.sourcesOf('restoreWebSocket')[0]!.fail(drop);
       await clock.advance(10_000);
       expect(failed.seen.values).toEqual([]);
@@ -110,6 +111,34 @@ describe('startRestoration over a stream', () => {
     await clock.advance(10_000);
     expect(summary(seen.values)).toEqual(['COMPLETED 100 polling']);
     expect(seen.completed).toBe(true);
+  });
+
+  it('a start the transport says was never sent is made again without a look, even when no look could tell (issue 16)', async () => {
+    const clock = new VirtualClock();
+    // restored before and ended COMPLETED 100: a record that cannot tell whether ours ran
+    const client = new FakeClient(() => clock.now()).respond('restorationStatus', () => statusOf(ID, 'COMPLETED', 100));
+    const notices: unknown[] = [];
+    const { seen } = await run(client, clock, { transport: 'websocket', onRetry: (notice) => notices.push(notice) }, statusOf(ID, 'COMPLETED', 100));
+    const unsent = Object.assign(new NetworkError(post), { requestSent: false });
+    client.sourcesOf('restoreWebSocket')[0]!.fail(unsent);
+    await clock.advance(1_000);
+    expect(notices).toEqual([expect.objectContaining({ attempt: 1, error: unsent })]);
+    const again = client.sourcesOf('restoreWebSocket')[1]!;
+    again.emit({ status: 'IN-PROGRESS', percentage: 50 });
+    again.emit({ status: 'COMPLETED', percentage: 100 });
+    await clock.settle();
+    expect(summary(seen.values)).toEqual(['IN-PROGRESS 50 websocket', 'COMPLETED 100 websocket']);
+    expect(seen.completed).toBe(true);
+
+    // the same drop without the mark: the earlier record cannot tell, so it stands
+    const other = new VirtualClock();
+    const unsure = new FakeClient(() => other.now()).respond('restorationStatus', () => statusOf(ID, 'COMPLETED', 100));
+    const drop = new NetworkError(post);
+    const failed = await run(unsure, other, { transport: 'websocket' }, statusOf(ID, 'COMPLETED', 100));
+    unsure.sourcesOf('restoreWebSocket')[0]!.fail(drop);
+    await other.advance(30_000);
+    expect(failed.seen.error).toBe(drop);
+    expect(unsure.sourcesOf('restoreWebSocket')).toHaveLength(1);
   });
 
   it('errors on start errors without polling', async () => {

@@ -138,6 +138,9 @@ describe('<pieces-backup-panel>', () => {
   it('says the outcome is unknown when the start stream drops before its first frame', async () => {
     emulator.current.admin.injectFault({ operation: 'backups_create_streamed_websocket', reset: true, times: 1 });
     const panel = mount();
+    await until(() => !(panel.shadowRoot!.textContent ?? '').includes('Loading backups'), 'the list');
+    // and the list cannot say nothing ran (else the start is made again by itself)
+    emulator.current.admin.injectFault({ operation: 'backups_snapshot', status: 503, times: 1 });
     click(part(panel, 'backup-button'));
     await until(() => /Backup failed|outcome is unknown|complete/.test(text(panel, 'status')), 'the end of the backup');
     expect(text(panel, 'status')).toContain('Backup: the outcome is unknown.');

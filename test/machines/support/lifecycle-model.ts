@@ -259,10 +259,13 @@ export function lifecycleEnactments(kind: OperationKind): Record<string, Enactme
     'stream error 505': { arm: (env) => env.emulator.admin.setState({ osUpToDate: false }), act: () => undefined },
     'stream error 511': { arm: (env) => env.emulator.admin.setState({ signedIn: false }), act: () => undefined },
     'stream error (operation lost)': {
-      // the stream drops after two frames and the status endpoint no longer knows the id
+      // the stream drops after two frames and the daemon shows the id nowhere: the status
+      // endpoint no longer knows it, the progress socket cannot be read (a creation's status
+      // that cannot tell is asked of the list and the socket too)
       arm: (env) => {
         env.emulator.admin.injectFault({ operation: faults.stream, resetAfterFrames: 2 });
         env.emulator.admin.injectFault({ operation: faults.status, status: 404, body: 'gone' });
+        env.emulator.admin.injectFault({ operation: 'backups_streamed_progress_websocket', status: 404, body: 'gone' });
       },
       act: () => undefined,
     },
@@ -284,6 +287,8 @@ export function lifecycleEnactments(kind: OperationKind): Record<string, Enactme
         // a restoration's start reads the status once before its request (the baseline)
         const reads = kind === 'restoration' ? 2 : 1;
         env.emulator.admin.injectFault({ operation: faults.status, status: 404, latencyMs: 600, times: reads });
+        // nor can the progress socket tell (a creation's 404 is asked of it too)
+        env.emulator.admin.injectFault({ operation: 'backups_streamed_progress_websocket', status: 404, body: 'gone' });
         env.emulator.admin.setState({ cancelDelayMs: 1_500 });
       },
       act: async (env) => {
@@ -294,9 +299,17 @@ export function lifecycleEnactments(kind: OperationKind): Record<string, Enactme
       },
     },
     'stream error (outcome unknown)': {
-      // the start's connection is dropped before it reaches the daemon: nothing ran, and
-      // neither the status nor the progress socket can say so before RETRY asks
-      arm: (env) => env.emulator.admin.injectFault({ operation: faults.stream, reset: true, times: 1 }),
+      // the start's connection is dropped before it reaches the daemon: nothing ran, and the
+      // first look cannot say so (a creation: the progress socket answers 404 once; a
+      // restoration: one status read answers 400, the baseline or the look), so only RETRY asks
+      arm: (env) => {
+        env.emulator.admin.injectFault({ operation: faults.stream, reset: true, times: 1 });
+        env.emulator.admin.injectFault(
+          kind === 'creation'
+            ? { operation: 'backups_streamed_progress_websocket', status: 404, times: 1 }
+            : { operation: faults.status, status: 400, times: 1 },
+        );
+      },
       act: () => undefined,
     },
     'baseline read': {
