@@ -311,9 +311,9 @@ export const restoreMachine = restoreSetup.createMachine({
         id: 'safety',
         src: 'safety',
         input: (): StartInput => ({ backupId: null }),
+        // a start refused, a creation lost, a list that does not show it: nothing is restored.
+        // note: no onDone: the stream completes only after its terminal PROGRESS, handled below
         onError: { target: 'failed', actions: 'recordSafetyError' },
-        // the stream ended without COMPLETED: never restore on a safety backup not seen done
-        onDone: { target: 'failed', actions: 'recordSafetyError' },
       },
       on: {
         PROGRESS: [
