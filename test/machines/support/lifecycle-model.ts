@@ -298,7 +298,8 @@ export function lifecycleEnactments(kind: OperationKind): Record<string, Enactme
         await waitFor(() => ((safetyOf(env)?.percentage ?? 0) > before ? true : undefined), 'safety progress');
       },
     },
-    'safety progress COMPLETED (listed)': { act: (env) => env.emulator.admin.setState({ rateBytesPerSecond: FAST_RATE }) },
+    // at the model's slow rate (a few seconds): a faster one would rush the restore after it too
+    'safety progress COMPLETED (listed)': { act: () => undefined },
     'safety progress FAILED': {
       act: async (env) => {
         env.emulator.admin.failOperation('creation', 'injected by the model test');
@@ -355,8 +356,22 @@ export function lifecycleEnactments(kind: OperationKind): Record<string, Enactme
       arm: (env) => env.emulator.admin.injectFault({ operation: faults.cancel, latencyMs: 5_000, times: 1 }),
       act: failOperation,
     },
-    'stream error 505': { arm: (env) => env.emulator.admin.setState({ osUpToDate: false }), act: () => undefined },
-    'stream error 511': { arm: (env) => env.emulator.admin.setState({ signedIn: false }), act: () => undefined },
+    // a restore's preflight would meet an outdated or signed-out daemon first (GET /backup/{b}):
+    // only its start socket refuses, as the daemon does once the preflight passed
+    'stream error 505': {
+      arm: (env) =>
+        kind === 'restoration'
+          ? env.emulator.admin.injectFault({ operation: faults.stream, status: 505, body: 'update Pieces OS', times: 1 })
+          : env.emulator.admin.setState({ osUpToDate: false }),
+      act: () => undefined,
+    },
+    'stream error 511': {
+      arm: (env) =>
+        kind === 'restoration'
+          ? env.emulator.admin.injectFault({ operation: faults.stream, status: 511, body: 'sign in', times: 1 })
+          : env.emulator.admin.setState({ signedIn: false }),
+      act: () => undefined,
+    },
     'stream error (operation lost)': {
       // the stream drops after two frames and the status endpoint no longer knows the id
       arm: (env) => {
