@@ -45,6 +45,12 @@ async function backupThenChange(daemon: TestDaemon) {
   return backup;
 }
 
+/** Waits for an end state; the snapshot typed as the restore's own. */
+async function settled(actor: RestoreActor) {
+  await settle(actor);
+  return actor.getSnapshot();
+}
+
 const journalOf = (daemon: TestDaemon) => daemon.admin.journal().map(({ kind, status, backup }) => ({ kind, status, id: backup.id }));
 
 describe('restore with a safety backup', () => {
@@ -55,7 +61,7 @@ describe('restore with a safety backup', () => {
     const { actor, states } = restoreActor(daemon, { safetyBackup: true });
 
     actor.send({ type: 'RESTORE', backupId: backup.id, confirm: true });
-    const restored = await settle(actor);
+    const restored = await settled(actor);
     expect(states).toEqual(['idle', 'preflight', 'safety', 'starting', 'running', 'done']);
     const { safetyBackupId } = restored.context;
     expect(safetyBackupId).toMatch(/^9\.0\.0_\d+$/);
@@ -70,7 +76,7 @@ describe('restore with a safety backup', () => {
     ]);
 
     actor.send({ type: 'UNDO' });
-    const undone = await settle(actor);
+    const undone = await settled(actor);
     expect(undone.value).toBe('done');
     expect(undone.context).toMatchObject({ backupId: safetyBackupId, safetyBackup: false, safetyBackupId: null });
     expect(databaseOf(daemon)).toEqual(before);
@@ -83,18 +89,18 @@ describe('restore with a safety backup', () => {
     const backup = await backupThenChange(daemon);
     const plain = restoreActor(daemon);
     plain.actor.send({ type: 'RESTORE', backupId: backup.id, confirm: true });
-    expect((await settle(plain.actor)).context.safetyBackupId).toBeNull();
+    expect((await settled(plain.actor)).context.safetyBackupId).toBeNull();
     expect(plain.starts('creation')).toBe(0);
 
     const skipping = restoreActor(daemon, { safetyBackup: true });
     skipping.actor.send({ type: 'RESTORE', backupId: backup.id, confirm: true, safetyBackup: false });
-    await settle(skipping.actor);
+    await settled(skipping.actor);
     expect(skipping.states).toEqual(['idle', 'preflight', 'starting', 'running', 'done']);
     expect(skipping.starts('creation')).toBe(0);
 
     const asking = restoreActor(daemon);
     asking.actor.send({ type: 'RESTORE', backupId: backup.id, confirm: true, safetyBackup: true });
-    expect((await settle(asking.actor)).context.safetyBackupId).not.toBeNull();
+    expect((await settled(asking.actor)).context.safetyBackupId).not.toBeNull();
     expect(asking.starts('creation')).toBe(1);
   });
 
@@ -107,7 +113,7 @@ describe('restore with a safety backup', () => {
     await reach(actor, 'safety');
     await waitFor(() => (actor.getSnapshot().context.safety?.backupId ? true : undefined), 'the safety backup named');
     actor.send({ type: 'CANCEL' });
-    const final = await settle(actor);
+    const final = await settled(actor);
     expect(final.value).toBe('cancelled');
     expect(states).toEqual(['idle', 'preflight', 'safety', 'safetyCancelling', 'cancelled']);
     expect(final.context).toMatchObject({ safetyBackupId: null, safety: { status: 'CANCELED' } });
@@ -125,7 +131,7 @@ describe('restore with a safety backup', () => {
     actor.send({ type: 'RESTORE', backupId: backup.id, confirm: true });
     await waitFor(() => (actor.getSnapshot().context.safety?.backupId ? true : undefined), 'the safety backup named');
     daemon.fail('creation', 'disk full');
-    const failed = await settle(actor);
+    const failed = await settled(actor);
     expect(failed.value).toBe('failed');
     expect(failed.context.error).toMatchObject({ kind: 'safety-backup-failed', name: 'SafetyBackupFailedError', outcomeUnknown: false });
     expect(failed.context.error?.userAction).toContain('restore without a safety backup');
@@ -134,7 +140,7 @@ describe('restore with a safety backup', () => {
 
     daemon.setState({ rateBytesPerSecond: 50_000_000 });
     actor.send({ type: 'RESTORE', backupId: backup.id, confirm: true, safetyBackup: false });
-    expect((await settle(actor)).value).toBe('done');
+    expect((await settled(actor)).value).toBe('done');
     expect(starts('restoration')).toBe(1);
   });
 
@@ -152,7 +158,7 @@ describe('restore with a safety backup', () => {
     actors.push(resumed);
     expect(resumed.getSnapshot().value).toBe('safety');
     daemon.setState({ rateBytesPerSecond: 50_000_000 });
-    const final = await settle(resumed);
+    const final = await settled(resumed);
     expect(final.value).toBe('done');
     expect(second.starts('creation')).toBe(0);
     expect(journalOf(daemon).slice(1).map(({ kind, status }) => `${kind} ${status}`)).toEqual(['creation COMPLETED', 'restoration COMPLETED']);
@@ -164,12 +170,12 @@ describe('restore with a safety backup', () => {
     const backup = await backupThenChange(daemon);
     const { actor, starts } = restoreActor(daemon, { safetyBackup: true });
     actor.send({ type: 'RESTORE', backupId: backup.id, confirm: true });
-    const { context } = await settle(actor);
+    const { context } = await settled(actor);
     await daemon.client.delete(context.safetyBackupId!);
     const after = databaseOf(daemon);
 
     actor.send({ type: 'UNDO' });
-    const failed = await settle(actor);
+    const failed = await settled(actor);
     expect(failed.value).toBe('failed');
     expect(failed.context.error).toMatchObject({ kind: 'not-found', name: 'NotFoundError', status: 404, outcomeUnknown: false });
     expect(starts('restoration')).toBe(1);
@@ -181,7 +187,7 @@ describe('restore with a safety backup', () => {
     const backup = await backupThenChange(daemon);
     const { actor } = restoreActor(daemon);
     actor.send({ type: 'RESTORE', backupId: backup.id, confirm: true });
-    await settle(actor);
+    await settled(actor);
     actor.send({ type: 'UNDO' });
     expect(actor.getSnapshot().value).toBe('done');
   });
@@ -193,7 +199,7 @@ describe('restore preflight', () => {
     const newer = daemon.seededBackups[0]!;
     const { actor, http, starts } = restoreActor(daemon, { safetyBackup: true });
     actor.send({ type: 'RESTORE', backupId: newer.id, confirm: true });
-    const failed = await settle(actor);
+    const failed = await settled(actor);
     expect(failed.value).toBe('failed');
     expect(failed.context.error).toMatchObject({
       kind: 'backup-too-new',
@@ -205,7 +211,7 @@ describe('restore preflight', () => {
     expect(daemon.admin.journal()).toEqual([]);
 
     actor.send({ type: 'RESTORE', backupId: newer.id, confirm: true, force: true });
-    const done = await settle(actor);
+    const done = await settled(actor);
     expect(done.value).toBe('done');
     expect(starts('restoration')).toBe(1);
     expect(daemon.assets()).toHaveLength(5);
@@ -217,7 +223,7 @@ describe('restore preflight', () => {
     daemon.switchOff('RESTORE_CLOUD_BACKUP', 'disabled by your organisation');
     const { actor, starts } = restoreActor(daemon);
     actor.send({ type: 'RESTORE', backupId: backup.id, confirm: true });
-    const failed = await settle(actor);
+    const failed = await settled(actor);
     expect(failed.context.error).toMatchObject({ kind: 'feature-disabled', name: 'FeatureDisabledError', outcomeUnknown: false });
     expect(failed.context.error?.userAction).toBe(
       'Your organisation has switched RESTORE_CLOUD_BACKUP off (disabled by your organisation): ask its administrator to allow it.',
@@ -227,7 +233,7 @@ describe('restore preflight', () => {
 
     daemon.switchOn('RESTORE_CLOUD_BACKUP');
     actor.send({ type: 'RETRY' });
-    expect((await settle(actor)).value).toBe('done');
+    expect((await settled(actor)).value).toBe('done');
   });
 
   it('CLOUD_BACKUP_CREATION switched off refuses a restore that wants a safety backup: no creation, no restoration', async () => {
@@ -235,7 +241,7 @@ describe('restore preflight', () => {
     daemon.switchOff('CLOUD_BACKUP_CREATION');
     const { actor, starts } = restoreActor(daemon, { safetyBackup: true });
     actor.send({ type: 'RESTORE', backupId: daemon.seededBackups[0]!.id, confirm: true });
-    const failed = await settle(actor);
+    const failed = await settled(actor);
     expect(failed.context.error).toMatchObject({ kind: 'feature-disabled', message: expect.stringContaining('CLOUD_BACKUP_CREATION') });
     expect(starts('creation') + starts('restoration')).toBe(0);
     expect(daemon.admin.journal()).toEqual([]);
@@ -245,7 +251,7 @@ describe('restore preflight', () => {
     const daemon = await daemonWith();
     const { actor, starts } = restoreActor(daemon);
     actor.send({ type: 'RESTORE', backupId: '9.0.0_42', confirm: true });
-    expect((await settle(actor)).context.error).toMatchObject({ kind: 'not-found', status: 404, outcomeUnknown: false });
+    expect((await settled(actor)).context.error).toMatchObject({ kind: 'not-found', status: 404, outcomeUnknown: false });
 
     const backup = await daemon.createBackup();
     daemon.inject({ operation: 'get_well_known_version', latencyMs: 1_000, times: 1 });
@@ -263,12 +269,12 @@ describe('restore preflight', () => {
     daemon.inject({ operation: 'get_well_known_version', status: 503 });
     const { actor, starts } = restoreActor(daemon, { stream: { ...STREAM, outageTimeoutMs: 400 } });
     actor.send({ type: 'RESTORE', backupId: backup.id, confirm: true });
-    const failed = await settle(actor);
+    const failed = await settled(actor);
     expect(failed.context.error).toMatchObject({ kind: 'server', status: 503, outcomeUnknown: false });
     expect(starts('restoration')).toBe(0);
     daemon.clearFaults();
     actor.send({ type: 'RETRY' });
-    const done = await settle(actor);
+    const done = await settled(actor);
     expect(done.value).toBe('done');
     expect(starts('restoration')).toBe(1);
   });
