@@ -3,6 +3,7 @@ import { fromPromise } from 'xstate';
 import { PiecesBackupError, type BackupClient } from '../src/api/index.js';
 import type { Backup, SeededBackup } from '../src/models/index.js';
 import {
+  afterFeatureCheck,
   cancelOperation,
   checkOutcome,
   confirmSafetyBackup,
@@ -55,7 +56,12 @@ export function lifecycleActors(client: BackupClient, kind: OperationKind, optio
       if (resume) {
         return resumeStart(client, kind, { known: resume.backupId, restoring: input.backupId }, policy, (id) => watch(id, onRetry));
       }
-      if (kind === 'creation') return startCreationWith(client, policy, { transport, seed: input.seed });
+      // the organisation's switch first: a creation switched off is refused before it is sent
+      if (kind === 'creation') {
+        return afterFeatureCheck(client, ['CLOUD_BACKUP_CREATION'], policy, () =>
+          startCreationWith(client, policy, { transport, seed: input.seed }),
+        );
+      }
       if (input.backupId === null) return throwError(() => new PiecesBackupError('a restoration needs a backup id'));
       return startRestorationWith(client, input.backupId, policy, { transport, backup: input.backup, onBaseline });
     }),

@@ -93,9 +93,12 @@ const UNDECIDABLE_ACTION =
  * An answer that says the operation was not started: a 4xx (but 408 and 429, which say
  * nothing was decided), 500 (the seed's "failed"), 505 or 511, answered to a request that
  * starts one (a POST, or a start WebSocket `.../websocket`), or an error raised before
- * anything was sent. A status read (GET) that fails says nothing about the operation.
+ * anything was sent (a misuse, the preflight's refusals, a failed read of the feature switch
+ * or the version before the start). A status read (GET) that fails says nothing about the operation.
  */
 export function isRefusal(error: unknown): boolean {
+  // a check read before the start (the feature switch, the version) failed: nothing was sent
+  if (isPreflightRead(error)) return true;
   if (isHttpError(error)) {
     const { status, method, url } = error;
     const startRequest = method === 'POST' || /^wss?:.*\/websocket$/.test(url);
@@ -104,6 +107,13 @@ export function isRefusal(error: unknown): boolean {
   }
   // the library's base class itself: a misuse caught before any request was sent; the preflight's refusals too
   return (isPiecesBackupError(error) && error.name === 'PiecesBackupError') || isBackupTooNewError(error) || isFeatureDisabledError(error);
+}
+
+const PREFLIGHT_READ = /\/(user\/has_feature_access|\.well-known\/version)$/;
+
+function isPreflightRead(error: unknown): boolean {
+  const url = isPiecesBackupError(error) ? (error as { url?: unknown }).url : undefined;
+  return typeof url === 'string' && PREFLIGHT_READ.test(url);
 }
 
 function kindOf(error: unknown): LifecycleErrorKind {

@@ -38,6 +38,7 @@ export type {
   StreamOptions,
 } from './types.js';
 export {
+  afterFeatureCheck,
   checkFeatures,
   compareVersions,
   confirmSafetyBackup,

@@ -1,4 +1,4 @@
-import { concatMap, of, type OperatorFunction } from 'rxjs';
+import { concatMap, of, switchMap, type Observable, type OperatorFunction } from 'rxjs';
 import type { BackupClient } from '../api/backup-client.js';
 import { isNotFoundError } from '../api/errors/index.js';
 import { isTransientError } from '../api/retry.js';
@@ -114,6 +114,24 @@ export function checkFeatures(client: BackupClient, features: readonly BackupFea
     signal,
     'feature check',
   );
+}
+
+/**
+ * `start()` once `features` are allowed (`checkFeatures`): what a creation does before it
+ * sends. Unsubscribed during the check, the check is aborted and nothing is started.
+ *
+ * @example
+ * ```ts
+ * afterFeatureCheck(client, ['CLOUD_BACKUP_CREATION'], policy, () => startCreationWith(client, policy, { transport }));
+ * ```
+ */
+export function afterFeatureCheck<T>(
+  client: BackupClient,
+  features: readonly BackupFeature[],
+  policy: Policy,
+  start: () => Observable<T>,
+): Observable<T> {
+  return fromAbortable((signal) => checkFeatures(client, features, policy, signal)).pipe(switchMap(start));
 }
 
 /** The running Pieces OS version, or null when the daemon has no `/.well-known/version` (404). */

@@ -137,4 +137,13 @@ describe('toLifecycleError of the restore preflight and safety backup', () => {
     expect(data).toMatchObject({ kind: 'safety-backup-failed', name: 'SafetyBackupFailedError', outcomeUnknown: false });
     expect(data.userAction).toMatch(/restore without a safety backup/);
   });
+
+  it('a failed read of the switch or the version before a start is a refusal: nothing was sent', () => {
+    const down = new NetworkError({ method: 'POST', url: 'http://127.0.0.1:39300/user/has_feature_access' });
+    const slow = new TimeoutError({ timeoutMs: 10, method: 'GET', url: 'http://127.0.0.1:39300/.well-known/version' });
+    expect(toLifecycleError(down)).toMatchObject({ kind: 'network', outcomeUnknown: false });
+    expect(toLifecycleError(slow)).toMatchObject({ kind: 'timeout', outcomeUnknown: false });
+    // the start's own lost answer still may have run
+    expect(toLifecycleError(new NetworkError(at)).outcomeUnknown).toBe(true);
+  });
 });

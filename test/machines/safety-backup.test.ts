@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Snapshot } from 'xstate';
-import { createRestoreActor, type LifecycleOptions, type RestoreActor } from '../../machines/index.js';
+import { createBackupActor, createRestoreActor, type LifecycleOptions, type RestoreActor } from '../../machines/index.js';
 import { sampleAsset } from '../../src/emulator/index.js';
 import { startTestDaemon, type TestDaemon, type TestDaemonOptions } from '../../src/testing/index.js';
 import { waitFor } from '../helpers/emulator.js';
@@ -277,5 +277,25 @@ describe('restore preflight', () => {
     const done = await settled(actor);
     expect(done.value).toBe('done');
     expect(starts('restoration')).toBe(1);
+  });
+});
+
+describe('backup lifecycle: the creation switch', () => {
+  it('CLOUD_BACKUP_CREATION switched off: feature-disabled before anything is sent; on again, RETRY creates', async () => {
+    const daemon = await daemonWith();
+    daemon.switchOff('CLOUD_BACKUP_CREATION', 'backups are managed centrally');
+    const counted = countedClient(daemon.emulator);
+    const actor = createBackupActor(counted.client, { stream: STREAM });
+    actor.send({ type: 'START' });
+    await waitFor(() => (actor.getSnapshot().value === 'failed' ? true : undefined), 'failed');
+    expect(actor.getSnapshot().context.error).toMatchObject({ kind: 'feature-disabled', name: 'FeatureDisabledError', outcomeUnknown: false });
+    expect(counted.starts('creation')).toBe(0);
+    expect(daemon.admin.journal()).toEqual([]);
+
+    daemon.switchOn('CLOUD_BACKUP_CREATION');
+    actor.send({ type: 'RETRY' });
+    await waitFor(() => (actor.getSnapshot().value === 'done' ? true : undefined), 'done');
+    expect(counted.starts('creation')).toBe(1);
+    actor.stop();
   });
 });

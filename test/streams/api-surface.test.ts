@@ -23,6 +23,7 @@ describe('streams public surface', () => {
       'OutcomeUnknownError',
       'STREAM_DEFAULTS',
       'SafetyBackupFailedError',
+      'afterFeatureCheck',
       'cancelOperation',
       'checkFeatures',
       'checkOutcome',
