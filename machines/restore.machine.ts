@@ -207,9 +207,11 @@ const restoreSetup = base.extend({
     confirmed: ({ event }) => event.type === 'RESTORE' && event.confirm === true,
     ...lifecycleGuards,
     safetyWanted: ({ context }) => context.safetyBackup,
-    // the confirm step already proved it listed with bytes > 0 (confirmSafetyBackup)
-    safetyCompleted: ({ event }) => isSafetyProgress(event) && event.progress.status === 'COMPLETED',
-    safetyEnded: ({ event }) => isSafetyProgress(event) && isTerminalStatus(event.progress.status),
+    // the confirm step already proved it listed with bytes > 0 (confirmSafetyBackup); a cancel
+    // asked before the id was known wins: the cancel actor confirms how the creation ended
+    safetyCompleted: ({ event, context }) =>
+      !context.cancelRequested && isSafetyProgress(event) && event.progress.status === 'COMPLETED',
+    safetyEnded: ({ event, context }) => !context.cancelRequested && isSafetyProgress(event) && isTerminalStatus(event.progress.status),
     safetyNamed: ({ context }) => (context.safety?.backupId ?? null) !== null,
     beforeRestore: ({ context }) => context.stage === 'preflight' || context.stage === 'safety',
     hasSafetyBackup: ({ context }) => context.safetyBackupId !== null,
