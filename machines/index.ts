@@ -15,6 +15,8 @@ export {
   type RestoreContext,
   type RestoreEvent,
   type RestoreMachine,
+  type RestoreSafety,
+  type RestoreStage,
 } from './restore.machine.js';
 export type { LifecycleContext, LifecycleRetry } from './lifecycle-context.js';
 export { toLifecycleError, type LifecycleError, type LifecycleErrorKind } from './lifecycle-error.js';
@@ -37,6 +39,16 @@ export {
   type CheckInput,
   type CheckVerdict,
   type RestorationBaseline,
+} from '../src/streams/index.js';
+// the restore preflight's and safety backup's (src/streams/preflight.ts)
+export {
+  BackupTooNewError,
+  FeatureDisabledError,
+  SafetyBackupFailedError,
+  isBackupTooNewError,
+  isFeatureDisabledError,
+  isSafetyBackupFailedError,
+  type RestorePreflight,
 } from '../src/streams/index.js';
 export { OperationFailedError, isOperationFailedError } from './errors/operation-failed-error.js';
 export {

@@ -3,8 +3,11 @@ import { fromPromise } from 'xstate';
 import { PiecesBackupError, type BackupClient } from '../src/api/index.js';
 import type { Backup, SeededBackup } from '../src/models/index.js';
 import {
+  afterFeatureCheck,
   cancelOperation,
   checkOutcome,
+  confirmSafetyBackup,
+  preflightRestore,
   resumeStart,
   startCreationWith,
   startRestorationWith,
@@ -14,6 +17,8 @@ import {
   type CheckVerdict,
   type OperationKind,
   type OperationProgress,
+  type RestorePreflight,
+  type RestorePreflightInput,
 } from '../src/streams/index.js';
 import type { ResolvedLifecycleOptions } from './lifecycle-options.js';
 import { fromOperationStream, type RetryingEvent } from './operation-stream-logic.js';
@@ -51,7 +56,12 @@ export function lifecycleActors(client: BackupClient, kind: OperationKind, optio
       if (resume) {
         return resumeStart(client, kind, { known: resume.backupId, restoring: input.backupId }, policy, (id) => watch(id, onRetry));
       }
-      if (kind === 'creation') return startCreationWith(client, policy, { transport, seed: input.seed });
+      // the organisation's switch first: a creation switched off is refused before it is sent
+      if (kind === 'creation') {
+        return afterFeatureCheck(client, ['CLOUD_BACKUP_CREATION'], policy, () =>
+          startCreationWith(client, policy, { transport, seed: input.seed }),
+        );
+      }
       if (input.backupId === null) return throwError(() => new PiecesBackupError('a restoration needs a backup id'));
       return startRestorationWith(client, input.backupId, policy, { transport, backup: input.backup, onBaseline });
     }),
@@ -73,6 +83,37 @@ export function lifecycleActors(client: BackupClient, kind: OperationKind, optio
   };
 }
 
+/**
+ * The restore's own actors: `preflight` (the streams' checks before anything is sent),
+ * `safety` (a creation of the current database, followed until the daemon lists it) and
+ * `safetyCancel` (that creation's cancel, confirmed as any other).
+ */
+export function safetyActors(client: BackupClient, options: ResolvedLifecycleOptions) {
+  const { transport, stream } = options;
+  const watchTransport = transport === 'polling' ? 'polling' : 'websocket';
+  return {
+    preflight: fromPromise<RestorePreflight, RestorePreflightInput>(({ input, signal, self }) =>
+      preflightRestore(client, input, {
+        ...stream,
+        onRetry: (notice) => self._parent?.send({ type: 'RETRYING', notice } satisfies RetryingEvent),
+      }, signal),
+    ),
+    safety: fromOperationStream<StartInput>(({ resume, onRetry }) => {
+      const policy = { ...stream, onRetry };
+      const confirm = confirmSafetyBackup(client, policy);
+      // restored from a snapshot: the creation already started, follow it
+      if (resume) {
+        const follow = (id: string) => watchOperationWith(client, 'creation', id, policy, watchTransport);
+        return resumeStart(client, 'creation', { known: resume.backupId, restoring: null }, policy, follow).pipe(confirm);
+      }
+      return startCreationWith(client, policy, { transport }).pipe(confirm);
+    }),
+    safetyCancel: fromPromise<OperationProgress, CancelInput>(({ input, signal }) =>
+      cancelOperation(client, 'creation', input, signal, stream, options.cancelRetry),
+    ),
+  };
+}
+
 const unbound = (machine: string) => {
   const factory = `create${machine[0]!.toUpperCase()}${machine.slice(1)}`;
   return new PiecesBackupError(`${machine} has no client: create it with ${factory}(client)`);
@@ -88,6 +129,19 @@ export function placeholderActors(machine: 'backupMachine' | 'restoreMachine') {
     }),
     check: fromPromise<CheckVerdict, CheckInput>(async () => {
       throw unbound(machine);
+    }),
+  };
+}
+
+/** The restore machine's own actors before a client is provided: they fail at once. */
+export function placeholderSafetyActors() {
+  return {
+    preflight: fromPromise<RestorePreflight, RestorePreflightInput>(async () => {
+      throw unbound('restoreMachine');
+    }),
+    safety: fromOperationStream<StartInput>(() => throwError(() => unbound('restoreMachine'))),
+    safetyCancel: fromPromise<OperationProgress, CancelInput>(async () => {
+      throw unbound('restoreMachine');
     }),
   };
 }

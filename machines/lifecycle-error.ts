@@ -11,7 +11,14 @@ import {
   isUpdateRequiredError,
 } from '../src/api/index.js';
 import type { OperationKind } from '../src/models/index.js';
-import { isCancelTimeoutError, isOperationLostError, isOutcomeUnknownError } from '../src/streams/index.js';
+import {
+  isBackupTooNewError,
+  isCancelTimeoutError,
+  isFeatureDisabledError,
+  isOperationLostError,
+  isOutcomeUnknownError,
+  isSafetyBackupFailedError,
+} from '../src/streams/index.js';
 import { isOperationFailedError, OperationFailedError } from './errors/operation-failed-error.js';
 
 /** What went wrong, in the terms a UI branches on. */
@@ -26,6 +33,12 @@ export type LifecycleErrorKind =
   | 'protocol'
   | 'server'
   | 'cancel-timeout'
+  /** The restore preflight: a backup made by a newer Pieces OS (`BackupTooNewError`). */
+  | 'backup-too-new'
+  /** The organisation switched the feature off (`FeatureDisabledError`). */
+  | 'feature-disabled'
+  /** The safety backup before a restore did not complete: nothing was restored. */
+  | 'safety-backup-failed'
   | 'unknown';
 
 /**
@@ -62,6 +75,10 @@ const USER_ACTIONS: Record<LifecycleErrorKind, string> = {
   protocol: 'Pieces OS answered something this app does not understand: update the app or Pieces OS.',
   server: 'Pieces OS reported a failure: retry, and restart Pieces OS if it keeps failing.',
   'cancel-timeout': 'The cancel was not confirmed in time: retry to check on the operation before starting another.',
+  'backup-too-new': 'Update Pieces OS before restoring this backup.',
+  'feature-disabled': 'Your organisation has switched this off: ask its administrator to allow it.',
+  'safety-backup-failed':
+    'The backup of your current data did not complete, so nothing was restored: retry, or restore without a safety backup.',
   unknown: 'Something unexpected happened: retry, and restart Pieces OS if it keeps failing.',
 };
 
@@ -76,17 +93,27 @@ const UNDECIDABLE_ACTION =
  * An answer that says the operation was not started: a 4xx (but 408 and 429, which say
  * nothing was decided), 500 (the seed's "failed"), 505 or 511, answered to a request that
  * starts one (a POST, or a start WebSocket `.../websocket`), or an error raised before
- * anything was sent. A status read (GET) that fails says nothing about the operation.
+ * anything was sent (a misuse, the preflight's refusals, a failed read of the feature switch
+ * or the version before the start). A status read (GET) that fails says nothing about the operation.
  */
 export function isRefusal(error: unknown): boolean {
+  // a check read before the start (the feature switch, the version) failed: nothing was sent
+  if (isPreflightRead(error)) return true;
   if (isHttpError(error)) {
     const { status, method, url } = error;
     const startRequest = method === 'POST' || /^wss?:.*\/websocket$/.test(url);
     const refused = (status >= 400 && status < 500 && status !== 408 && status !== 429) || [500, 505, 511].includes(status);
     return startRequest && refused;
   }
-  // the library's base class itself: a misuse caught before any request was sent
-  return isPiecesBackupError(error) && error.name === 'PiecesBackupError';
+  // the library's base class itself: a misuse caught before any request was sent; the preflight's refusals too
+  return (isPiecesBackupError(error) && error.name === 'PiecesBackupError') || isBackupTooNewError(error) || isFeatureDisabledError(error);
+}
+
+const PREFLIGHT_READ = /\/(user\/has_feature_access|\.well-known\/version)$/;
+
+function isPreflightRead(error: unknown): boolean {
+  const url = isPiecesBackupError(error) ? (error as { url?: unknown }).url : undefined;
+  return typeof url === 'string' && PREFLIGHT_READ.test(url);
 }
 
 function kindOf(error: unknown): LifecycleErrorKind {
@@ -102,7 +129,19 @@ function kindOf(error: unknown): LifecycleErrorKind {
   if (isProtocolError(error)) return 'protocol';
   if (isServerError(error) || isOperationFailedError(error)) return 'server';
   if (isCancelTimeoutError(error)) return 'cancel-timeout';
+  if (isBackupTooNewError(error)) return 'backup-too-new';
+  if (isFeatureDisabledError(error)) return 'feature-disabled';
+  if (isSafetyBackupFailedError(error)) return 'safety-backup-failed';
   return 'unknown';
+}
+
+/** The user action the error's own fields make exact (the version to update to, the daemon's reason). */
+function specificAction(error: unknown): string | undefined {
+  if (isBackupTooNewError(error)) return `Update Pieces OS to ${error.backupVersion} or newer before restoring this backup.`;
+  if (isFeatureDisabledError(error)) {
+    return `Your organisation has switched ${error.feature} off${error.reason ? ` (${error.reason})` : ''}: ask its administrator to allow it.`;
+  }
+  return undefined;
 }
 
 /**
@@ -130,9 +169,9 @@ export function toLifecycleError(error: unknown, outcomeUnknown: boolean = !isRe
     outcomeUnknown,
     userAction: isOutcomeUnknownError(error)
       ? UNDECIDABLE_ACTION
-      : outcomeUnknown
+      : specificAction(error) ?? (outcomeUnknown
         ? `${USER_ACTIONS[kind]} ${OUTCOME_UNKNOWN_ACTION}`
-        : USER_ACTIONS[kind],
+        : USER_ACTIONS[kind]),
   };
 }
 

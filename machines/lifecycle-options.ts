@@ -26,6 +26,12 @@ export interface LifecycleOptions {
   cancelTimeoutMs?: number;
   cancelRetry?: CancelRetryOptions;
   clock?: LifecycleClock;
+  /**
+   * Restore machine only: back up the current local database before each restore, and start
+   * replacing it only once that backup is listed with `bytes > 0`. A RESTORE's own
+   * `safetyBackup` overrides it. Default false here (the faces turn it on).
+   */
+  safetyBackup?: boolean;
 }
 
 /** Options of `createBackupActor` / `createRestoreActor`. */
@@ -43,6 +49,7 @@ export interface ResolvedLifecycleOptions {
   stream: ResolvedStream;
   cancelTimeoutMs: number;
   cancelRetry: ResolvedCancelRetry;
+  safetyBackup: boolean;
 }
 
 export const DEFAULT_CANCEL_TIMEOUT_MS = 30_000;
@@ -54,5 +61,6 @@ export function resolveLifecycleOptions(options: LifecycleOptions = {}): Resolve
     stream,
     cancelTimeoutMs: nonNegative(options.cancelTimeoutMs, DEFAULT_CANCEL_TIMEOUT_MS),
     cancelRetry: resolveCancelRetry(options.cancelRetry, stream.random),
+    safetyBackup: options.safetyBackup ?? false,
   };
 }

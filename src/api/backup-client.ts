@@ -2,10 +2,12 @@ import type {
   Asset,
   Assets,
   Backup,
+  BackupFeature,
   BackupStatus,
   BackupStreamedProgress,
   BackupsStreamedProgress,
   Backups,
+  HasFeatureAccessOutput,
   OperationKind,
   SeededBackup,
 } from '../models/index.js';
@@ -105,6 +107,12 @@ export interface BackupClient {
   /** `application/json` flavour: one final frame. */
   createStreamed(seed?: SeededBackup, options?: CallOptions): Promise<BackupStreamedProgress>;
   delete(backupId: string, backup?: Backup, options?: CallOptions): Promise<void>;
+
+  // The daemon's own endpoints the preflight reads (404 from a daemon older than them)
+  /** `GET /.well-known/version`: the running Pieces OS version, the bare text as it comes (`10.1.4`). */
+  version(options?: CallOptions): Promise<string>;
+  /** `POST /user/has_feature_access`: the organisation's switch of one feature (usable when `enabled && canUse`). */
+  featureAccess(feature: BackupFeature, options?: CallOptions): Promise<HasFeatureAccessOutput>;
 
   // Streams: validated frames as they arrive (NDJSON over HTTP, or WebSocket)
   createStreamedFrames(seed?: SeededBackup, options?: CallOptions): FrameSource<BackupStreamedProgress>;

@@ -6,11 +6,13 @@ import {
   decodeBackupStreamedProgress,
   decodeBackups,
   decodeBackupsStreamedProgress,
+  decodeHasFeatureAccessOutput,
   endpointPath,
   statusEndpoint,
   type Decoder,
   type EndpointName,
   type EndpointPathArgs,
+  type HasFeatureAccessInput,
 } from '../models/index.js';
 import type { BackupClient, BackupClientOptions, CallOptions } from './backup-client.js';
 import { decodeBody } from './decode-body.js';
@@ -76,6 +78,12 @@ export function createBackupClient(options: BackupClientOptions): BackupClient {
     return sendRequest(http, baseUrl, request, readJson(decoder));
   };
 
+  // `/.well-known/version` answers the bare version as text/plain: read as it comes, not trimmed
+  const getText = (path: string, call: CallOptions | undefined): Promise<string> => {
+    const request = { ...spec('GET', path, call), accept: 'text/plain', retry: call?.retry === false ? (false as const) : retry };
+    return sendRequest(http, baseUrl, request, (response) => response.text());
+  };
+
   const postJson = <T>(path: string, body: unknown, decoder: Decoder<T>, call: CallOptions | undefined, long: boolean): Promise<T> =>
     sendRequest(http, baseUrl, { ...spec('POST', path, call, body, long), accept: 'application/json' }, readJson(decoder));
 
@@ -118,6 +126,10 @@ export function createBackupClient(options: BackupClientOptions): BackupClient {
     create: (seed, call) => postJson(pathOf('backups_create_new_backup'), seed, decodeBackup, call, true),
     createStreamed: (seed, call) => postJson(pathOf('backups_create_new_backup_streamed'), seed, decodeBackupStreamedProgress, call, true),
     delete: (backupId, backup, call) => postVoid(pathOf('backups_delete_specific_backup', { backup: backupId }), backup, call),
+
+    version: (call) => getText(pathOf('get_well_known_version'), call),
+    featureAccess: (feature, call) =>
+      postJson(pathOf('user_has_feature_access'), { feature } satisfies HasFeatureAccessInput, decodeHasFeatureAccessOutput, call, false),
 
     createStreamedFrames: (seed, call) => ndjson(pathOf('backups_create_new_backup_streamed'), seed, decodeBackupStreamedProgress, call),
     restoreStreamedFrames: (backupId, backup, call) =>

@@ -16,11 +16,13 @@ export const daemonRoutes: readonly Route[] = [
     // The bare version, no newline: clients parse it as semver as it comes (the Python SDK's callers do).
     method: 'GET',
     path: '/.well-known/version',
+    operation: 'get_well_known_version',
     handle: ({ core, res }) => sendTextExactly(res, 200, core.state.version),
   },
   {
     method: 'POST',
     path: '/user/has_feature_access',
+    operation: 'user_has_feature_access',
     handle: ({ core, body, res }) => {
       // an older daemon has no such route: the admin switch makes the emulator one
       if (!core.state.featureAccessEndpoint) throw new RequestRejection(404, 'no route for /user/has_feature_access');

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ENDPOINT_NAMES, ENDPOINTS, type EndpointMethod, type EndpointName } from '../models/index.js';
+import { ENDPOINT_NAMES, ENDPOINTS, type BackupApiEndpointName, type EndpointMethod, type EndpointName } from '../models/index.js';
 import type { EmulatorCore } from './emulator-core.js';
 import type { FaultSpec } from './faults.js';
 import { isValidId } from './request-guard.js';
@@ -40,10 +40,11 @@ export interface RoutePattern {
  */
 export function endpointRoutes<M extends EndpointMethod, TRoute extends RoutePattern & { operation?: EndpointName }>(
   methods: readonly M[],
-  handlers: { readonly [N in EndpointName<M>]: Omit<TRoute, keyof RoutePattern | 'operation'> },
+  handlers: { readonly [N in BackupApiEndpointName<M>]: Omit<TRoute, keyof RoutePattern | 'operation'> },
 ): TRoute[] {
-  const served = (name: EndpointName): name is EndpointName<M> =>
-    (methods as readonly EndpointMethod[]).includes(ENDPOINTS[name].method);
+  // the daemon's own rows have their routes in daemon-routes.ts
+  const served = (name: EndpointName): name is BackupApiEndpointName<M> =>
+    (methods as readonly EndpointMethod[]).includes(ENDPOINTS[name].method) && !('daemon' in ENDPOINTS[name]);
   return ENDPOINT_NAMES.filter(served).map((operation) => {
     const { method, path } = ENDPOINTS[operation];
     const pattern: RoutePattern & { operation?: EndpointName } = { method: method === 'WS' ? 'GET' : method, path, operation };

@@ -8,6 +8,8 @@ export interface Endpoint {
   /** From the base URL; a `:name` segment is an id (`:backup`: a backup id). */
   readonly path: `/${string}`;
   readonly description: string;
+  /** The daemon's own endpoint beside the Backup API (served by the emulator's daemon routes). */
+  readonly daemon?: true;
 }
 
 /**
@@ -84,12 +86,30 @@ export const ENDPOINTS = {
     path: '/backups/streamed/progress',
     description: 'BackupsStreamedProgress of every running operation, on open and on every change.',
   },
+  // The daemon's own endpoints the lifecycles read before they send (no Backup API route serves them).
+  get_well_known_version: {
+    method: 'GET',
+    path: '/.well-known/version',
+    description: 'The running Pieces OS version, as bare text.',
+    daemon: true,
+  },
+  user_has_feature_access: {
+    method: 'POST',
+    path: '/user/has_feature_access',
+    description: "Whether the organisation allows a feature: HasFeatureAccessInput in, HasFeatureAccessOutput out.",
+    daemon: true,
+  },
 } as const satisfies Record<string, Endpoint>;
 
 /** An operation name; `EndpointName<'WS'>` narrows to the endpoints called that way. */
 export type EndpointName<M extends EndpointMethod = EndpointMethod> = {
   [N in keyof typeof ENDPOINTS]: (typeof ENDPOINTS)[N]['method'] extends M ? N : never;
 }[keyof typeof ENDPOINTS];
+
+/** The Backup API's own operation names (no `daemon` row): what the emulator's backup routes serve. */
+export type BackupApiEndpointName<M extends EndpointMethod = EndpointMethod> = {
+  [N in EndpointName<M>]: (typeof ENDPOINTS)[N] extends { daemon: true } ? never : N;
+}[EndpointName<M>];
 
 /** The operation names in table order. */
 export const ENDPOINT_NAMES = Object.keys(ENDPOINTS) as readonly EndpointName[];

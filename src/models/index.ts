@@ -24,6 +24,7 @@ export {
   cancelEndpoint,
   endpointPath,
   statusEndpoint,
+  type BackupApiEndpointName,
   type Endpoint,
   type EndpointMethod,
   type EndpointName,

@@ -37,3 +37,15 @@ export type {
   RetryNotice,
   StreamOptions,
 } from './types.js';
+export {
+  afterFeatureCheck,
+  checkFeatures,
+  compareVersions,
+  confirmSafetyBackup,
+  preflightRestore,
+  type RestorePreflight,
+  type RestorePreflightInput,
+} from './preflight.js';
+export { BackupTooNewError, isBackupTooNewError } from './errors/backup-too-new-error.js';
+export { FeatureDisabledError, isFeatureDisabledError } from './errors/feature-disabled-error.js';
+export { SafetyBackupFailedError, isSafetyBackupFailedError } from './errors/safety-backup-failed-error.js';

@@ -110,6 +110,8 @@ describe('the client uses only table paths', () => {
     create: (client) => [() => client.create()],
     createStreamed: (client) => [() => client.createStreamed()],
     delete: (client) => [() => client.delete(AWKWARD_ID)],
+    version: (client) => [() => client.version()],
+    featureAccess: (client) => [() => client.featureAccess('RESTORE_CLOUD_BACKUP')],
     createStreamedFrames: (client) => [() => client.createStreamedFrames()],
     restoreStreamedFrames: (client) => [() => client.restoreStreamedFrames(AWKWARD_ID)],
     createWebSocket: (client) => [() => client.createWebSocket()],

@@ -7,7 +7,8 @@ export function recordingClient(baseUrl: string, options: Partial<BackupClientOp
   const requests: string[] = [];
   const base = options.fetch ?? globalThis.fetch;
   const fetch: typeof globalThis.fetch = (input, init) => {
-    const request = new Request(input, init);
+    // note: not `new Request(input, init)`: that consumes the body of a Request `input` (a POST with JSON)
+    const request = input instanceof Request ? input : new Request(input, init);
     requests.push(`${request.method} ${new URL(request.url).pathname}`);
     return base(input, init);
   };

@@ -2,9 +2,11 @@ import type { BackupClient, CallOptions } from '../../src/api/backup-client.js';
 import type { FrameSink, FrameSource } from '../../src/api/frame-source.js';
 import type {
   Backup,
+  BackupFeature,
   BackupStatus,
   BackupStreamedProgress,
   BackupsStreamedProgress,
+  HasFeatureAccessOutput,
   OperationKind,
 } from '../../src/models/index.js';
 
@@ -172,6 +174,9 @@ export class FakeClient implements BackupClient {
   createStreamed = (seed?: unknown, options?: CallOptions) =>
     this.call<BackupStreamedProgress>('createStreamed', [seed], options);
   delete = (id: string, backup?: Backup, options?: CallOptions) => this.call<void>('delete', [id, backup], options);
+  version = (options?: CallOptions) => this.call<string>('version', [], options);
+  featureAccess = (feature: BackupFeature, options?: CallOptions) =>
+    this.call<HasFeatureAccessOutput>('featureAccess', [feature], options);
   createStreamedFrames = (seed?: unknown) => this.source<BackupStreamedProgress>('createStreamedFrames', [seed]);
   restoreStreamedFrames = (id: string, backup?: Backup) =>
     this.source<BackupStreamedProgress>('restoreStreamedFrames', [id, backup]);

@@ -1,11 +1,11 @@
 import { Subject } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createActor, type Snapshot } from 'xstate';
+import { createActor, waitFor, type Snapshot } from 'xstate';
 import { createBackupMachine, createRestoreMachine, fromOperationStream, type BackupActor } from '../../machines/index.js';
 import { NetworkError, NotFoundError, ServerError } from '../../src/api/index.js';
 import type { BackupStatusValue } from '../../src/models/index.js';
 import type { OperationProgress } from '../../src/streams/index.js';
-import { createFakeClient, statusOf } from './support/fake-client.js';
+import { backupOf, createFakeClient, statusOf } from './support/fake-client.js';
 import { VirtualClock } from '../helpers/virtual-clock.js';
 
 // Cancel timeouts in virtual time: the deadline is data (context.cancelDeadline), every wait
@@ -261,11 +261,16 @@ describe('cancel deadline (virtual time)', () => {
     fake.handlers.cancelRestoration = () => ((calls += 1) < 3 ? down() : Promise.resolve());
     fake.handlers.restorationStatus = () => Promise.resolve(statusOf(ID, 'CANCELED', 70));
     const progress$ = new Subject<OperationProgress>();
+    // the preflight passes (its own suite is test/streams/preflight.test.ts)
+    fake.handlers.featureAccess = () => Promise.resolve({ canUse: true, enabled: true, isEnterpriseUser: false });
+    fake.handlers.getBackup = () => Promise.resolve(backupOf(ID));
+    fake.handlers.version = () => Promise.resolve('9.0.0');
     const machine = createRestoreMachine(fake.client, { clock: clock.options }).provide({
       actors: { start: fromOperationStream(() => progress$), watch: fromOperationStream(() => progress$) },
     });
     const actor = createActor(machine).start();
     actor.send({ type: 'RESTORE', backupId: ID, confirm: true });
+    await waitFor(actor, (snapshot) => snapshot.value === 'starting');
     progress$.next({ ...progress(clock, 'IN-PROGRESS', 70), kind: 'restoration' });
     actor.send({ type: 'CANCEL' });
     await clock.advance(20_000);

@@ -42,6 +42,9 @@ async function lifecycle(kind: OperationKind, options: LifecycleOptions = {}) {
   return { actor, states, begin, cancels: () => counted.cancels(kind) };
 }
 
+// a restore checks the daemon first (machines/README.md, "Preflight and safety backup")
+const from = (kind: OperationKind, ...states: string[]) => ['idle', ...(kind === 'restoration' ? ['preflight'] : []), ...states];
+
 const serverStatus = async (kind: OperationKind, id: string) => (await statusOf(emulator.url, kind, id)).value;
 
 for (const kind of ['creation', 'restoration'] as const) {
@@ -91,7 +94,7 @@ for (const kind of ['creation', 'restoration'] as const) {
       expect(actor.getSnapshot().value).toBe('cancelling');
       emulator.current.admin.setState({ rateBytesPerSecond: 50_000_000 });
       const final = await settle(actor);
-      expect(states).toEqual(['idle', 'starting', 'running', 'cancelling', 'done']);
+      expect(states).toEqual(from(kind, 'starting', 'running', 'cancelling', 'done'));
       expect(final.context).toMatchObject({ tooLateToCancel: true, status: 'COMPLETED', error: null });
     });
 
@@ -99,11 +102,12 @@ for (const kind of ['creation', 'restoration'] as const) {
       const { actor, states, begin, cancels } = await lifecycle(kind);
       emulator.current.admin.setState({ rateBytesPerSecond: 100_000 });
       begin();
+      if (kind === 'restoration') await reach(actor, 'starting');
       actor.send({ type: 'CANCEL' });
       expect(actor.getSnapshot().value).toBe('starting');
       expect(actor.getSnapshot().context.cancelRequested).toBe(true);
       const final = await settle(actor);
-      expect(states).toEqual(['idle', 'starting', 'cancelling', 'cancelled']);
+      expect(states).toEqual(from(kind, 'starting', 'cancelling', 'cancelled'));
       expect(final.context.status).toBe('CANCELED');
       expect(cancels()).toBe(1);
       expect(await serverStatus(kind, final.context.backupId!)).toBe('CANCELED');

@@ -45,6 +45,6 @@ describe('inspection', () => {
     actor.send({ type: 'CONFIRM' });
     await settle(actor);
     actor.stop();
-    expect(rootStates(events)).toEqual(['idle', 'confirming', 'starting', 'running', 'done']);
+    expect(rootStates(events)).toEqual(['idle', 'confirming', 'preflight', 'starting', 'running', 'done']);
   });
 });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { CancelTimeoutError, OperationLostError, OutcomeUnknownError, isOutcomeUnknownError, toLifecycleError } from '../../machines/index.js';
+import {
+  BackupTooNewError,
+  CancelTimeoutError,
+  FeatureDisabledError,
+  OperationLostError,
+  OutcomeUnknownError,
+  SafetyBackupFailedError,
+  isBackupTooNewError,
+  isOutcomeUnknownError,
+  isSafetyBackupFailedError,
+  toLifecycleError,
+} from '../../machines/index.js';
 import {
   AbortedError,
   AuthenticationRequiredError,
@@ -95,5 +106,44 @@ describe('toLifecycleError', () => {
   it('recognises errors by name across realms (a structured clone loses the class)', () => {
     const cloned = { name: 'CancelTimeoutError', message: 'late' };
     expect(toLifecycleError(cloned)).toMatchObject({ kind: 'cancel-timeout', name: 'CancelTimeoutError', message: 'late' });
+  });
+});
+
+describe('toLifecycleError of the restore preflight and safety backup', () => {
+  it('a newer backup: backup-too-new, a refusal, the version to update to in the user action', () => {
+    const error = new BackupTooNewError({ backupId: '99.0.0_1', backupVersion: '99.0.0', daemonVersion: '9.0.0' });
+    expect(isBackupTooNewError(error)).toBe(true);
+    expect(toLifecycleError(error)).toMatchObject({
+      kind: 'backup-too-new',
+      name: 'BackupTooNewError',
+      outcomeUnknown: false,
+      userAction: 'Update Pieces OS to 99.0.0 or newer before restoring this backup.',
+    });
+  });
+
+  it('a switch off: feature-disabled, a refusal, the daemon reason when it gave one', () => {
+    const withReason = toLifecycleError(new FeatureDisabledError({ feature: 'RESTORE_CLOUD_BACKUP', reason: 'policy 7' }));
+    const without = toLifecycleError(new FeatureDisabledError({ feature: 'CLOUD_BACKUP_CREATION' }));
+    expect(withReason).toMatchObject({ kind: 'feature-disabled', outcomeUnknown: false });
+    expect(withReason.userAction).toBe('Your organisation has switched RESTORE_CLOUD_BACKUP off (policy 7): ask its administrator to allow it.');
+    expect(without.userAction).toBe('Your organisation has switched CLOUD_BACKUP_CREATION off: ask its administrator to allow it.');
+  });
+
+  it('a failed safety backup: safety-backup-failed, offering a restore without one', () => {
+    const error = new SafetyBackupFailedError({ backupId: '9.0.0_5', reason: 'it ended FAILED' }, { cause: new Error('disk') });
+    expect(isSafetyBackupFailedError(error)).toBe(true);
+    expect(error.message).toContain('9.0.0_5');
+    const data = toLifecycleError(error, false);
+    expect(data).toMatchObject({ kind: 'safety-backup-failed', name: 'SafetyBackupFailedError', outcomeUnknown: false });
+    expect(data.userAction).toMatch(/restore without a safety backup/);
+  });
+
+  it('a failed read of the switch or the version before a start is a refusal: nothing was sent', () => {
+    const down = new NetworkError({ method: 'POST', url: 'http://127.0.0.1:39300/user/has_feature_access' });
+    const slow = new TimeoutError({ timeoutMs: 10, method: 'GET', url: 'http://127.0.0.1:39300/.well-known/version' });
+    expect(toLifecycleError(down)).toMatchObject({ kind: 'network', outcomeUnknown: false });
+    expect(toLifecycleError(slow)).toMatchObject({ kind: 'timeout', outcomeUnknown: false });
+    // the start's own lost answer still may have run
+    expect(toLifecycleError(new NetworkError(at)).outcomeUnknown).toBe(true);
   });
 });

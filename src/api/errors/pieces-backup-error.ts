@@ -12,6 +12,10 @@ export type PiecesBackupErrorName =
   | 'OperationLostError'
   | 'OperationFailedError'
   | 'OutcomeUnknownError'
+  // the restore preflight and its safety backup (src/streams/preflight.ts)
+  | 'BackupTooNewError'
+  | 'FeatureDisabledError'
+  | 'SafetyBackupFailedError'
   // the core's schedule and retention policy (src/core/policy)
   | 'PolicyInputError';
 

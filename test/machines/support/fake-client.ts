@@ -6,7 +6,7 @@ type Handler = (...args: never[]) => unknown;
 
 const ENDPOINT_CALLS = [
   'backup', 'backupAsset', 'restore', 'restoreStreamed', 'getBackup', 'cancelCreation', 'creationStatus',
-  'cancelRestoration', 'restorationStatus', 'list', 'create', 'createStreamed', 'delete',
+  'cancelRestoration', 'restorationStatus', 'list', 'create', 'createStreamed', 'delete', 'version', 'featureAccess',
 ] as const;
 
 /**

@@ -18,9 +18,10 @@ import {
 } from '../../../src/api/index.js';
 import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
 import type { OperationName } from '../../../src/emulator/index.js';
-import type { OperationKind } from '../../../src/streams/index.js';
+import { FeatureDisabledError, type OperationKind } from '../../../src/streams/index.js';
 import { createBackup, waitFor } from '../../helpers/emulator.js';
 import { EdgeRecorder, type Enactment, type ModelEnv, type ModelEvent } from './model-harness.js';
+import type { ModelContext } from './model-state.js';
 
 // The abstract events of both lifecycle models, and how the real emulator produces each.
 
@@ -59,6 +60,14 @@ function progress(kind: OperationKind, status: string, percentage: number | null
   return { type: 'PROGRESS', progress: { kind, backupId: ABSTRACT_ID, status, percentage, transport: 'websocket', at: 0 } };
 }
 
+const SAFETY_ID = 'model_safety';
+/** The restore's safety backup reports as a creation. */
+function safetyProgress(status: string, percentage: number | null): AnyEventObject {
+  return { type: 'PROGRESS', progress: { kind: 'creation', backupId: SAFETY_ID, status, percentage, transport: 'websocket', at: 0 } };
+}
+
+const PREFLIGHT_OUTPUT = { backup: { id: ABSTRACT_ID, version: '9.0.0', timestamp: '0', bytes: 1, created: { value: '' }, device_name: 'm', platform: 'LINUX' }, daemonVersion: '9.0.0' };
+
 /** The model's alphabet per state: only events the emulator can produce there. */
 export function lifecycleEvents(kind: OperationKind) {
   const event = (label: string, value: AnyEventObject): ModelEvent => ({ label, event: value });
@@ -68,6 +77,7 @@ export function lifecycleEvents(kind: OperationKind) {
       : [
           event('RESTORE confirmed', { type: 'RESTORE', backupId: ABSTRACT_ID, confirm: true }),
           event('RESTORE', { type: 'RESTORE', backupId: ABSTRACT_ID }),
+          event('RESTORE confirmed (safety backup)', { type: 'RESTORE', backupId: ABSTRACT_ID, confirm: true, safetyBackup: true }),
         ];
   const all = {
     userStart,
@@ -125,9 +135,44 @@ export function lifecycleEvents(kind: OperationKind) {
       type: 'xstate.error.actor.cancel',
       error: new CancelTimeoutError({ backupId: ABSTRACT_ID, deadline: 0 }),
     }),
+    // the restore's preflight and safety backup
+    preflightOk: event('preflight passed', { type: 'xstate.done.actor.preflight', output: PREFLIGHT_OUTPUT }),
+    preflightRefused: event('preflight refused (switched off)', {
+      type: 'xstate.error.actor.preflight',
+      error: new FeatureDisabledError({ feature: 'RESTORE_CLOUD_BACKUP', reason: 'model' }),
+    }),
+    cancelPreflight: event('CANCEL (preflight)', { type: 'CANCEL' }),
+    safetyFirst: event('safety progress INITIALIZED', safetyProgress('INITIALIZED', 0)),
+    safetyFirstCancelAsked: event('safety progress INITIALIZED (cancel asked)', safetyProgress('INITIALIZED', 0)),
+    safetyInProgress: event('safety progress IN-PROGRESS', safetyProgress('IN-PROGRESS', 50)),
+    safetyCompleted: event('safety progress COMPLETED (listed)', safetyProgress('COMPLETED', 100)),
+    safetyFailed: event('safety progress FAILED', safetyProgress('FAILED', 50)),
+    safetyRefused: event('safety stream error (start refused)', {
+      type: 'xstate.error.actor.safety',
+      error: new HttpError({ method: 'GET', url: 'ws://model/websocket', status: 409, body: 'busy' }),
+    }),
+    cancelSafetyEarly: event('CANCEL (safety, before its id)', { type: 'CANCEL' }),
+    cancelSafety: event('CANCEL (safety)', { type: 'CANCEL' }),
+    safetyCancelConfirmed: event('safety cancel: CANCELED', {
+      type: 'xstate.done.actor.safetyCancel',
+      output: { kind: 'creation', backupId: SAFETY_ID, status: 'CANCELED', percentage: 50, transport: 'polling', at: 0 },
+    }),
+    safetyCancelRefused: event('safety cancel: refused (400)', {
+      type: 'xstate.error.actor.safetyCancel',
+      error: new HttpError({ method: 'POST', url: 'model', status: 400, body: 'refused' }),
+    }),
+    undo: event('UNDO', { type: 'UNDO' }),
   };
-  return (state: string, attached: boolean): ModelEvent[] => {
+  return (state: string, context: ModelContext): ModelEvent[] => {
+    const { attached } = context;
     switch (state) {
+      case 'preflight':
+        return [all.preflightOk, all.preflightRefused, all.cancelPreflight];
+      case 'safety':
+        if (context.safety?.backupId) return [all.safetyInProgress, all.safetyCompleted, all.safetyFailed, all.cancelSafety];
+        return context.cancelRequested ? [all.safetyFirstCancelAsked] : [all.safetyFirst, all.cancelSafetyEarly, all.safetyRefused];
+      case 'safetyCancelling':
+        return [all.safetyCancelConfirmed, all.safetyCancelRefused];
       case 'idle':
         return [...all.userStart, all.attach];
       case 'confirming':
@@ -158,6 +203,7 @@ export function lifecycleEvents(kind: OperationKind) {
         return attached ? settled : [...settled, all.lostWhileCancelling];
       }
       case 'done':
+        return context.safetyBackupId ? [...all.userStart, all.undo] : all.userStart;
       case 'cancelled':
         return all.userStart;
       case 'failed':
@@ -187,6 +233,8 @@ async function failOperation(env: LifecycleModelEnv): Promise<void> {
   await waitFor(() => (env.history.at(-1) === 'failed' ? true : undefined), 'failed', 20_000);
   if (env.context().error?.name !== 'OperationFailedError') throw new Error(`unexpected error ${JSON.stringify(env.context().error)}`);
 }
+
+const safetyOf = (env: LifecycleModelEnv) => (env.context() as ModelContext).safety ?? null;
 
 function send(env: LifecycleModelEnv, event: AnyEventObject): void {
   env.actor.send(event);
@@ -221,6 +269,58 @@ export function lifecycleEnactments(kind: OperationKind): Record<string, Enactme
   return {
     START: { startsOperation: true, act: (env) => send(env, { type: 'START' }) },
     'RESTORE confirmed': { startsOperation: true, act: startRestore(true) },
+    'RESTORE confirmed (safety backup)': {
+      startsOperation: true,
+      act: (env) => send(env, { type: 'RESTORE', backupId: env.backupId, confirm: true, safetyBackup: true }),
+    },
+    UNDO: { startsOperation: true, act: (env) => send(env, { type: 'UNDO' }) },
+    'preflight passed': { act: () => undefined },
+    'preflight refused (switched off)': {
+      arm: (env) => env.emulator.admin.setState({ features: { RESTORE_CLOUD_BACKUP: { enabled: false, reason: 'switched off by the model' } } }),
+      act: async (env) => {
+        await waitFor(() => (env.context().error?.name === 'FeatureDisabledError' ? true : undefined), 'the refusal');
+      },
+    },
+    'CANCEL (preflight)': {
+      // the version read answers late, so the preflight is still running when CANCEL comes
+      arm: (env) => env.emulator.admin.injectFault({ operation: 'get_well_known_version', latencyMs: 2_000, times: 1 }),
+      act: (env) => send(env, { type: 'CANCEL' }),
+    },
+    'safety progress INITIALIZED': {
+      act: async (env) => {
+        await waitFor(() => (safetyOf(env)?.backupId ? true : undefined), 'the safety backup named');
+      },
+    },
+    'safety progress INITIALIZED (cancel asked)': { act: () => undefined },
+    'safety progress IN-PROGRESS': {
+      act: async (env) => {
+        const before = safetyOf(env)?.percentage ?? 0;
+        await waitFor(() => ((safetyOf(env)?.percentage ?? 0) > before ? true : undefined), 'safety progress');
+      },
+    },
+    // at the model's slow rate (a few seconds): a faster one would rush the restore after it too
+    'safety progress COMPLETED (listed)': { act: () => undefined },
+    'safety progress FAILED': {
+      act: async (env) => {
+        env.emulator.admin.failOperation('creation', 'injected by the model test');
+        await waitFor(() => (env.context().error?.name === 'SafetyBackupFailedError' ? true : undefined), 'the safety backup failed');
+      },
+    },
+    'safety stream error (start refused)': {
+      arm: (env) => env.emulator.admin.injectFault({ operation: 'backups_create_streamed_websocket', status: 409, times: 1 }),
+      act: () => undefined,
+    },
+    'CANCEL (safety, before its id)': {
+      // the creation's socket opens late: CANCEL comes before the daemon names the backup
+      arm: (env) => env.emulator.admin.injectFault({ operation: 'backups_create_streamed_websocket', latencyMs: 1_500, times: 1 }),
+      act: (env) => send(env, { type: 'CANCEL' }),
+    },
+    'CANCEL (safety)': { act: (env) => send(env, { type: 'CANCEL' }) },
+    'safety cancel: CANCELED': { act: () => undefined },
+    'safety cancel: refused (400)': {
+      arm: (env) => env.emulator.admin.injectFault({ operation: 'backup_specific_creation_cancel', status: 400, body: 'refused by the model' }),
+      act: () => undefined,
+    },
     RESTORE: { act: startRestore(false) },
     CONFIRM: { startsOperation: true, act: (env) => send(env, { type: 'CONFIRM' }) },
     DISMISS: { act: (env) => send(env, { type: 'DISMISS' }) },
@@ -256,8 +356,22 @@ export function lifecycleEnactments(kind: OperationKind): Record<string, Enactme
       arm: (env) => env.emulator.admin.injectFault({ operation: faults.cancel, latencyMs: 5_000, times: 1 }),
       act: failOperation,
     },
-    'stream error 505': { arm: (env) => env.emulator.admin.setState({ osUpToDate: false }), act: () => undefined },
-    'stream error 511': { arm: (env) => env.emulator.admin.setState({ signedIn: false }), act: () => undefined },
+    // a restore's preflight would meet an outdated or signed-out daemon first (GET /backup/{b}):
+    // only its start socket refuses, as the daemon does once the preflight passed
+    'stream error 505': {
+      arm: (env) =>
+        kind === 'restoration'
+          ? env.emulator.admin.injectFault({ operation: faults.stream, status: 505, body: 'update Pieces OS', times: 1 })
+          : env.emulator.admin.setState({ osUpToDate: false }),
+      act: () => undefined,
+    },
+    'stream error 511': {
+      arm: (env) =>
+        kind === 'restoration'
+          ? env.emulator.admin.injectFault({ operation: faults.stream, status: 511, body: 'sign in', times: 1 })
+          : env.emulator.admin.setState({ signedIn: false }),
+      act: () => undefined,
+    },
     'stream error (operation lost)': {
       // the stream drops after two frames and the daemon shows the id nowhere: the status
       // endpoint no longer knows it, the progress socket cannot be read (a creation's status
@@ -382,6 +496,7 @@ export async function createLifecycleEnv(kind: OperationKind): Promise<Lifecycle
         osUpToDate: true,
         rateBytesPerSecond: SLOW_RATE,
         cancelDelayMs: 30,
+        features: { RESTORE_CLOUD_BACKUP: { enabled: true, reason: null }, CLOUD_BACKUP_CREATION: { enabled: true, reason: null } },
       });
     },
     dispose: async () => {

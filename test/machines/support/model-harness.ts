@@ -70,11 +70,16 @@ export interface ModelPath {
   covers: Set<string>;
 }
 
-const inertActors = {
+/** Children that never report: the abstract model says what they report, through its own events. */
+export const inertActors = {
   start: fromOperationStream(() => NEVER),
   watch: fromOperationStream(() => NEVER),
   cancel: fromPromise(() => new Promise<never>(() => undefined)),
   check: fromPromise(() => new Promise<never>(() => undefined)),
+  // the restore's own (a backup machine has none of these, and never invokes them)
+  preflight: fromPromise(() => new Promise<never>(() => undefined)),
+  safety: fromOperationStream(() => NEVER),
+  safetyCancel: fromPromise(() => new Promise<never>(() => undefined)),
 };
 
 /** The edges a path takes on the abstract machine (actors that never answer), and its states. */
@@ -167,10 +172,15 @@ export interface ModelEnv {
   heal(): void | Promise<void>;
 }
 
-/** Waits until `expected` shows up in the history after `mark` (fast states are not missed). */
-export async function reached(env: ModelEnv, mark: number, expected: StateValue, timeoutMs = 20_000): Promise<void> {
+/**
+ * Waits until `expected` shows up in the history at or after `mark` (fast states are not
+ * missed), and returns where: the next step's state must come after it.
+ */
+export async function reached(env: ModelEnv, mark: number, expected: StateValue, timeoutMs = 20_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
-  while (!env.history.slice(mark).some((value) => matchesState(expected, value))) {
+  for (;;) {
+    const found = env.history.findIndex((value, index) => index >= mark && matchesState(expected, value));
+    if (found >= 0) return found;
     if (Date.now() > deadline) {
       const error = (env.actor.getSnapshot() as { context?: { error?: unknown } }).context?.error;
       throw new Error(`expected state ${JSON.stringify(expected)}, saw ${JSON.stringify(env.history.slice(mark))} (error: ${JSON.stringify(error ?? null)})`);
@@ -199,15 +209,17 @@ export async function executePath<Env extends ModelEnv>(
     while (owner > 0 && !enactmentOf(path.steps[owner]!.label).startsOperation) owner -= 1;
     arms[Math.max(0, owner)]!.push(arm);
   });
+  // a state the previous step's state led to at once (preflight -> starting) is still seen
+  let mark = env.history.length;
   for (const [index, step] of path.steps.entries()) {
     const enactment = enactmentOf(step.label);
     if (enactment.startsOperation) {
       await env.heal();
       for (const arm of arms[index]!) await arm(env);
+      mark = env.history.length;
     }
-    const mark = env.history.length;
     await enactment.act(env);
-    await reached(env, mark, step.state);
+    mark = (await reached(env, mark, step.state)) + 1;
   }
 }
 

@@ -1,11 +1,9 @@
-import { NEVER } from 'rxjs';
-import { fromPromise, type AnyStateMachine } from 'xstate';
-import { fromOperationStream } from '../../../machines/index.js';
+import type { AnyStateMachine } from 'xstate';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { OperationKind } from '../../../src/streams/index.js';
 import { createLifecycleEnv, lifecycleEnactments, lifecycleEvents } from './lifecycle-model.js';
-import { describePath, executePath, planPaths } from './model-harness.js';
-import { modelState } from './model-state.js';
+import { describePath, executePath, inertActors, planPaths } from './model-harness.js';
+import { modelState, type ModelContext } from './model-state.js';
 
 /**
  * Model-based: xstate/graph's shortest path to every model state, extended by every event
@@ -18,16 +16,9 @@ export function describeModelSuite(label: string, machine: AnyStateMachine, kind
   const events = lifecycleEvents(kind);
   // The abstract model says what children report through its own events: children that
   // never report (unlike the base machines' placeholders, which fail at once) keep it exact.
-  const inert = machine.provide({
-    actors: {
-      start: fromOperationStream(() => NEVER),
-      watch: fromOperationStream(() => NEVER),
-      cancel: fromPromise(() => new Promise<never>(() => undefined)),
-      check: fromPromise(() => new Promise<never>(() => undefined)),
-    },
-  });
+  const inert = machine.provide({ actors: inertActors });
   const plan = planPaths(inert, {
-    events: (snapshot) => events(String(snapshot.value), (snapshot.context as { attached: boolean }).attached),
+    events: (snapshot) => events(String(snapshot.value), snapshot.context as ModelContext),
     serializeState: modelState,
   });
   const runtimeCoverage = new Set<string>();
