@@ -111,7 +111,7 @@ export const SETTLED_STATES = ['done', 'cancelled', 'failed'] as const;
 export type SettledState = (typeof SETTLED_STATES)[number];
 
 /** The states in which an operation is under way: a bar and an ETA show, another start waits. */
-export const BUSY_STATES = ['starting', 'running', 'cancelling', 'checking'] as const;
+export const BUSY_STATES = ['preflight', 'safety', 'safetyCancelling', 'starting', 'running', 'cancelling', 'checking'] as const;
 export type BusyState = (typeof BUSY_STATES)[number];
 
 export const isSettledState = (value: string): value is SettledState => (SETTLED_STATES as readonly string[]).includes(value);

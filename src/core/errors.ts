@@ -16,7 +16,14 @@ import {
   type UpdateRequiredError,
 } from '../api/index.js';
 import type { OperationFailedError } from '../../machines/index.js';
-import type { CancelTimeoutError, OperationLostError, OutcomeUnknownError } from '../streams/index.js';
+import type {
+  BackupTooNewError,
+  CancelTimeoutError,
+  FeatureDisabledError,
+  OperationLostError,
+  OutcomeUnknownError,
+  SafetyBackupFailedError,
+} from '../streams/index.js';
 import type { PolicyInputError } from './policy/index.js';
 
 /**
@@ -41,6 +48,9 @@ export interface PiecesBackupErrors {
   OperationFailedError: OperationFailedError;
   OutcomeUnknownError: OutcomeUnknownError;
   PolicyInputError: PolicyInputError;
+  BackupTooNewError: BackupTooNewError;
+  FeatureDisabledError: FeatureDisabledError;
+  SafetyBackupFailedError: SafetyBackupFailedError;
 }
 
 // every name an error can carry has its entry above (a compile error here otherwise)

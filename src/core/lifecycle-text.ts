@@ -75,6 +75,9 @@ export const LIFECYCLE_TEXTS: LifecycleTexts = {
     running: 'running',
     cancelling: 'cancelling…',
     checking: 'checking',
+    preflight: 'checking the backup…',
+    safety: 'safety backup…',
+    safetyCancelling: 'cancelling…',
     done: 'done',
     cancelled: 'cancelled',
     failed: 'failed',
@@ -86,6 +89,9 @@ export const LIFECYCLE_TEXTS: LifecycleTexts = {
     running: ({ noun, attached }) => `${noun} running${attached ? ' (started elsewhere)' : ''}`,
     cancelling: ({ noun }) => `Cancelling the ${lower(noun)}…`,
     checking: ({ noun }) => `${noun}: asking Pieces OS whether it ran…`,
+    preflight: () => 'Checking the backup before the restore…',
+    safety: () => 'Backing up your current data first (a safety backup you can undo to)…',
+    safetyCancelling: () => 'Cancelling the safety backup; nothing was replaced…',
     done: ({ noun, tooLateToCancel }) => (tooLateToCancel ? `${noun} finished before the cancel reached it.` : `${noun} complete.`),
     cancelled: ({ noun }) => `${noun} cancelled.`,
     failed: ({ noun, outcomeUnknown }) => (outcomeUnknown ? `${noun}: the outcome is unknown.` : `${noun} failed.`),
@@ -193,7 +199,7 @@ export function lifecycleText(
     userAction: failure ? texts.userAction(failure) : null,
     busy,
     settled: isSettledState(value),
-    canCancel: value === 'starting' || value === 'running',
+    canCancel: value === 'starting' || value === 'running' || value === 'preflight' || value === 'safety',
     canRetry: value === 'failed',
   };
 }

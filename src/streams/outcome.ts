@@ -53,18 +53,20 @@ export function completedProgress(kind: OperationKind, backupId: string, backup:
 }
 
 /**
- * The transport's own proof that a start request never left (a WebSocket whose upgrade never
- * completed, a connection refused before the request was written): nothing can have run, so
- * the start is made again without asking the daemon. The transport marks such an error with
- * `requestSent: false`; an error without that mark may have been carried out.
+ * Proof that a start request never reached the daemon whole, so nothing can have run and the
+ * start is made again without asking it: the transport's own mark `requestSent: false` (a
+ * WebSocket whose upgrade never completed, a connection refused before the request was
+ * written), or a 408 answered to the request (RFC 9110: the server gave up before the request
+ * arrived complete, and a client may repeat it). Anything else may have been carried out.
  */
 export function nothingWasSent(error: unknown): boolean {
+  if (isHttpError(error) && error.status === 408) return true;
   return typeof error === 'object' && error !== null && (error as { requestSent?: unknown }).requestSent === false;
 }
 
 /**
  * A start answered in a way that does not say whether it ran: a stream failure (a drop, a
- * timeout, an unreadable answer) or a transient status (408, 429, 502-504: a proxy or a
+ * timeout, an unreadable answer) or a transient status (429, 502-504: a proxy or a
  * daemon that may have started it anyway). 500, 505, 511 and the other 4xx are refusals.
  */
 export function mayHaveStarted(error: unknown): boolean {
