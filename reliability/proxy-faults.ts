@@ -245,7 +245,8 @@ function toxicsOf(kind: ProxyFaultKind, variant: number): Pick<ProxyCase, 'toxic
 function variantsOf(scale: Scale, kind: ProxyFaultKind, kindIndex: number): number[] {
   const cuts = CUT_KINDS.includes(kind) ? CUTS.length : 2;
   if (scale === 'full') return Array.from({ length: COMBOS * cuts }, (_, variant) => variant);
-  if (kind === 'silent') return [1, 4 + COMBOS];
+  // 77: a polled restore's POST silent upstream, answered 408 by the daemon (knowable: nothing ran)
+  if (kind === 'silent') return [1, 4 + COMBOS, 77];
   return [(2 * kindIndex) % COMBOS, ((2 * kindIndex + 5) % COMBOS) + COMBOS];
 }
 
