@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { Backup } from 'pieces-backup';
 import { useBackupCore, useBackups, useLifecycle, useOperations } from 'pieces-backup/react';
 import { watchAssetCount } from '../shared/asset-count.js';
+import { backupDate, backupTime, deleteLabel, restoreLabel } from '../shared/backup-names.js';
 import { ACTIVE, NOUN, canCancel, formatBytes, formatEta, listAction, mine, reconnectingText, statusText, type Kind, type Snapshot } from '../shared/format.js';
 
 /** What to tell the user when a lifecycle failed or is reconnecting; null when all is well. */
@@ -26,43 +27,106 @@ function Notice({ snapshot }: { snapshot: Snapshot }) {
   );
 }
 
-function Progress({ snapshot }: { snapshot: Snapshot }) {
+function Progress({ kind, snapshot }: { kind: Kind; snapshot: Snapshot }) {
   const { value, context } = snapshot;
   if (!ACTIVE.includes(value) && value !== 'done') return null;
   const percentage = Math.floor(context.percentage);
   return (
     <div className="progress-row">
-      <progress max={100} value={context.percentage} aria-label="progress" />
+      <progress max={100} value={context.percentage} aria-label={`${NOUN[kind]} progress`} />
       <span className="percentage">{percentage}%</span>
       <span className="eta">{ACTIVE.includes(value) ? formatEta(context.eta) : ''}</span>
     </div>
   );
 }
 
-function LifecycleCard({ kind }: { kind: Kind }) {
+/** Where focus goes when a dialog closes: its opener while it can take focus, else `fallback`. */
+function focusBack(opener: HTMLElement | null, fallback: HTMLElement | null): void {
+  const usable = opener?.isConnected && !(opener as HTMLButtonElement).disabled;
+  (usable ? opener : fallback)?.focus();
+}
+
+/**
+ * A confirmation as a modal alert dialog (WAI-ARIA): focus moves to the safe choice when it
+ * opens, Escape dismisses it, and `onClosed` puts focus back where the user was.
+ */
+function ConfirmDialog(props: {
+  title: string;
+  children: ReactNode;
+  confirm: string;
+  dismiss: string;
+  onConfirm(): void;
+  onDismiss(): void;
+  onClosed(): void;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const safe = useRef<HTMLButtonElement>(null);
+  const title = useId();
+  const text = useId();
+  const closed = useRef(props.onClosed);
+  closed.current = props.onClosed;
+  useEffect(() => {
+    const element = dialog.current!;
+    if (!element.open) element.showModal();
+    safe.current?.focus();
+    return () => {
+      if (element.open) element.close();
+      closed.current();
+    };
+  }, []);
+  return (
+    <dialog
+      ref={dialog}
+      className="confirm"
+      role="alertdialog"
+      aria-labelledby={title}
+      aria-describedby={text}
+      onCancel={(event) => {
+        // Escape: the same as the safe button, so the state (not the browser) closes it
+        event.preventDefault();
+        props.onDismiss();
+      }}
+    >
+      <h3 id={title}>{props.title}</h3>
+      <p id={text}>{props.children}</p>
+      <button className="danger" onClick={props.onConfirm}>{props.confirm}</button>
+      <button ref={safe} onClick={props.onDismiss}>{props.dismiss}</button>
+    </dialog>
+  );
+}
+
+function LifecycleCard({ kind, opener }: { kind: Kind; opener: RefObject<HTMLElement | null> }) {
   const core = useBackupCore();
   // note: kind is fixed per card, so this is always the same hook call
   const snapshot: Snapshot = kind === 'backup' ? useLifecycle('creation') : useLifecycle('restoration');
+  const section = useRef<HTMLElement>(null);
   const lifecycle = core[kind];
-  const { value } = snapshot;
+  const { value, context } = snapshot;
+  // the date in the user's locale and time zone (the core's headline has the daemon's GMT words)
+  const status = value === 'confirming' && context.backup ? `Restore the backup of ${backupDate(context.backup)}?` : statusText(kind, snapshot);
   return (
-    <section className="card" data-lifecycle={kind}>
+    <section className="card" data-lifecycle={kind} ref={section} tabIndex={-1} aria-labelledby={`${kind}-title`}>
       <header className="card-header">
-        <h2>{NOUN[kind]}</h2>
+        <h2 id={`${kind}-title`}>{NOUN[kind]}</h2>
         {kind === 'backup' && (
           <button className="primary" onClick={() => core.backup.start()} disabled={ACTIVE.includes(value)}>
             Create backup
           </button>
         )}
       </header>
-      <p className="status" role="status">{statusText(kind, snapshot)}</p>
-      <Progress snapshot={snapshot} />
+      <p className="status" role="status">{status}</p>
+      <Progress kind={kind} snapshot={snapshot} />
       {value === 'confirming' && (
-        <div className="confirm" role="alertdialog" aria-label="Confirm restore">
-          <p>Restoring replaces the local database with this backup. Nothing is synced back. Continue?</p>
-          <button className="danger" onClick={() => core.restore.confirm()}>Restore</button>
-          <button onClick={() => core.restore.dismiss()}>Keep my data</button>
-        </div>
+        <ConfirmDialog
+          title={status}
+          confirm="Restore"
+          dismiss="Keep my data"
+          onConfirm={() => core.restore.confirm()}
+          onDismiss={() => core.restore.dismiss()}
+          onClosed={() => focusBack(opener.current, section.current)}
+        >
+          Restoring replaces the local database with this backup. Nothing is synced back. Continue?
+        </ConfirmDialog>
       )}
       <Notice snapshot={snapshot} />
       <div className="actions">
@@ -73,14 +137,20 @@ function LifecycleCard({ kind }: { kind: Kind }) {
   );
 }
 
-function BackupsList() {
+function BackupsList({ opener }: { opener: RefObject<HTMLElement | null> }) {
   const core = useBackupCore();
-  const { backups, status, error } = useBackups();
+  const { backups, status, error, deleting, deleteError } = useBackups();
   const restoreBusy = useLifecycle('restoration', (s) => ACTIVE.includes(s.value) || s.value === 'confirming');
+  const [toDelete, setToDelete] = useState<Backup | null>(null);
+  const [said, setSaid] = useState('');
+  const section = useRef<HTMLElement>(null);
+  const deleteOpener = useRef<HTMLElement | null>(null);
+  const confirmed = useRef(false);
+  const failed = deleteError && backups.find((backup) => backup.id === deleteError.backupId);
   return (
-    <section className="card">
+    <section className="card" ref={section} tabIndex={-1} aria-labelledby="backups-title">
       <header className="card-header">
-        <h2>Backups</h2>
+        <h2 id="backups-title">Backups</h2>
         <button onClick={() => core.backups.refresh()}>Refresh</button>
       </header>
       {error && (
@@ -88,26 +158,74 @@ function BackupsList() {
           <strong>{listAction(error)}</strong> Then press Refresh. <small>{error.message}</small>
         </p>
       )}
+      {deleteError && (
+        <p className="notice notice-error" role="alert">
+          <strong>{failed ? `The backup of ${backupDate(failed)} was not deleted.` : 'The backup was not deleted.'}</strong>{' '}
+          <small>{deleteError.error.message}</small>
+        </p>
+      )}
+      <p className="visually-hidden" role="status">{said}</p>
       {backups.length === 0 ? (
         status !== 'error' && <p className="muted">{status === 'pending' ? 'Loading backups…' : 'No backups yet.'}</p>
       ) : (
         <table className="backups">
           <thead>
-            <tr><th>Created</th><th>Device</th><th>Size</th><th /></tr>
+            <tr><th>Created</th><th>Device</th><th>Size</th><th><span className="visually-hidden">Actions</span></th></tr>
           </thead>
           <tbody>
             {backups.map((backup: Backup) => (
               <tr key={backup.id} data-id={backup.id}>
-                <td>{backup.created.readable ?? backup.created.value}</td>
+                <td><time dateTime={new Date(backupTime(backup)).toISOString()}>{backupDate(backup)}</time></td>
                 <td>{backup.device_name}</td>
                 <td>{formatBytes(backup.bytes)}</td>
-                <td className="right">
-                  <button onClick={() => core.restore.restore(backup.id, { backup })} disabled={restoreBusy}>Restore</button>
+                <td className="right row-actions">
+                  <button
+                    aria-label={restoreLabel(backup)}
+                    onClick={(event) => {
+                      opener.current = event.currentTarget;
+                      core.restore.restore(backup.id, { backup });
+                    }}
+                    disabled={restoreBusy}
+                  >
+                    Restore
+                  </button>
+                  <button
+                    aria-label={deleteLabel(backup)}
+                    onClick={(event) => {
+                      deleteOpener.current = event.currentTarget;
+                      confirmed.current = false;
+                      setToDelete(backup);
+                    }}
+                    disabled={deleting.includes(backup.id)}
+                  >
+                    {deleting.includes(backup.id) ? 'Deleting…' : 'Delete'}
+                  </button>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {toDelete && (
+        <ConfirmDialog
+          title={`Delete the backup of ${backupDate(toDelete)}?`}
+          confirm="Delete"
+          dismiss="Keep it"
+          onConfirm={() => {
+            confirmed.current = true;
+            setToDelete(null);
+            setSaid('');
+            void core.backups.delete(toDelete.id).then(() => {
+              const { deleteError: failure } = core.backups.getSnapshot();
+              setSaid(failure?.backupId === toDelete.id ? '' : `The backup of ${backupDate(toDelete)} was deleted.`);
+            });
+          }}
+          onDismiss={() => setToDelete(null)}
+          // the row goes away once deleted: focus the list then, else the button that asked
+          onClosed={() => focusBack(confirmed.current ? null : deleteOpener.current, section.current)}
+        >
+          It is removed from Pieces OS's cloud storage for good. Your local database is not changed.
+        </ConfirmDialog>
       )}
     </section>
   );
@@ -142,6 +260,8 @@ function useAssetCount(daemonUrl: string): number | null {
 
 export function App({ daemonUrl }: { daemonUrl: string }) {
   const assets = useAssetCount(daemonUrl);
+  // the row button that opened the restore confirmation: focus goes back to it
+  const restoreOpener = useRef<HTMLElement | null>(null);
   return (
     <main>
       <header className="page-header">
@@ -153,10 +273,10 @@ export function App({ daemonUrl }: { daemonUrl: string }) {
       </header>
       <Operations />
       <div className="grid">
-        <LifecycleCard kind="backup" />
-        <LifecycleCard kind="restore" />
+        <LifecycleCard kind="backup" opener={restoreOpener} />
+        <LifecycleCard kind="restore" opener={restoreOpener} />
       </div>
-      <BackupsList />
+      <BackupsList opener={restoreOpener} />
     </main>
   );
 }

@@ -5,6 +5,7 @@ import { BackupProvider } from 'pieces-backup/react';
 import { pageDaemon } from '../shared/daemon.js';
 import { App } from './app.js';
 import '../shared/styles.css';
+import '../shared/dashboard.css';
 
 const { daemonUrl, transport } = pageDaemon();
 
