@@ -192,15 +192,67 @@ describe('the React dashboard, against the emulator', () => {
 describe('<pieces-backup-panel> in plain HTML', () => {
   it('lists the backups and runs one to done', async () => {
     emulator.admin.setState({ rateBytesPerSecond: SLOW * 2 });
+    emulator.admin.seedBackup({ timestamp: '2026-12-01T06:00:00Z' });
     await open('/element.html');
     const panel = page.locator('pieces-backup-panel');
     await expect.poll(() => panel.locator('[part="backup"]').count()).toBeGreaterThan(0);
+    await expectAccessible(page, 'idle');
     const listed = await panel.locator('[part="backup"]').count();
     await panel.locator('[part="backup-button"]').click();
     await expect.poll(() => panel.locator('[part="status"]').textContent(), { timeout: 10_000 }).toMatch(/Backup running: \d+%/);
+    // the polite live region says the state, not every percent
+    expect(await panel.getByRole('status').textContent()).toBe('Backup running');
+    expect(await panel.getByRole('progressbar', { name: 'Backup progress' }).count()).toBe(1);
     await shot('13-element-running');
+    await expectAccessible(page, 'running');
     await expect.poll(() => panel.locator('[part="status"]').textContent(), { timeout: 30_000 }).toBe('Backup complete.');
     await expect.poll(() => panel.locator('[part="backup"]').count()).toBe(listed + 1);
     await shot('14-element-done');
+    await expectAccessible(page, 'done');
+  });
+
+  it('confirms a restore and a delete in real dialogs: focus in, Escape, focus back', async () => {
+    const seeded = emulator.admin.seedBackup({ timestamp: '2026-12-03T19:59:56Z', deviceName: 'laptop' });
+    await open('/element.html');
+    const panel = page.locator('pieces-backup-panel');
+    const restore = panel.locator(`button[data-action="restore"][data-id="${seeded.id}"]`);
+    await expect.poll(() => restore.count()).toBe(1);
+    const date = await page.evaluate(() => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(Date.UTC(2026, 11, 3, 19, 59, 56)));
+    expect(await restore.getAttribute('aria-label')).toBe(`Restore the backup of ${date}`);
+    await restore.click();
+    const dialog = panel.getByRole('alertdialog', { name: `Restore the backup of ${date}?` });
+    await expect.poll(() => dialog.count()).toBe(1);
+    const focused = () => page.evaluate(() => document.querySelector('pieces-backup-panel')!.shadowRoot!.activeElement?.getAttribute('part'));
+    await expect.poll(focused).toBe('dismiss-button');
+    await shot('16-element-restore-dialog');
+    await expectAccessible(page, 'confirming');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect.poll(() => restore.evaluate((button) => button === (button.getRootNode() as ShadowRoot).activeElement)).toBe(true);
+    expect(emulator.admin.operations().restorations).toEqual([]);
+
+    const remove = panel.getByRole('button', { name: `Delete the backup of ${date}` });
+    await remove.click();
+    const confirmDelete = panel.getByRole('alertdialog', { name: `Delete the backup of ${date}?` });
+    await expect.poll(() => confirmDelete.count()).toBe(1);
+    await expect.poll(focused).toBe('delete-dismiss-button');
+    await expectAccessible(page, 'confirming a delete');
+    await confirmDelete.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => restore.count()).toBe(0);
+    await expect.poll(() => panel.getByRole('status').textContent()).toContain(`The backup of ${date} was deleted.`);
+    await expectAccessible(page, 'deleted');
+  });
+
+  it('says what to do about a 511 and a 505, accessibly', async () => {
+    await open('/element.html');
+    const panel = page.locator('pieces-backup-panel');
+    for (const [state, action] of [[{ signedIn: false }, 'Sign in to Pieces OS'], [{ osUpToDate: false }, 'Update Pieces OS']] as const) {
+      resetEmulator(emulator);
+      emulator.admin.setState(state);
+      await panel.locator('[part="backup-button"]').click();
+      await expect.poll(() => panel.getByRole('alert').textContent(), { timeout: 20_000 }).toContain(action);
+      await expectAccessible(page, `failed (${'signedIn' in state ? 511 : 505})`);
+    }
+    await shot('17-element-failed');
   });
 });

@@ -16,28 +16,47 @@ const TEMPLATE = `
   [hidden] { display: none !important; }
   .row { display: flex; gap: 0.5em; align-items: center; margin: 0.25em 0; }
   [part~='message'] { color: #a40000; }
+  [part~='status']:focus { outline: none; }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  dialog::backdrop { background: rgb(0 0 0 / 0.4); }
 </style>
-<p part="status" role="status"></p>
+<p part="status" tabindex="-1"></p>
+<p part="announcement" class="visually-hidden" role="status"></p>
 <p part="message" role="alert" hidden></p>
 <div class="row" data-lifecycle="backup">
   <button part="backup-button" data-action="start">Back up</button>
-  <progress part="progress" max="100" value="0" hidden></progress>
+  <progress part="progress" max="100" value="0" aria-label="Backup progress" hidden></progress>
   <span part="percentage"></span><span part="eta"></span>
   <button part="cancel-button" data-action="cancel" hidden>Cancel</button>
   <button part="retry-button" data-action="retry" hidden>Retry</button>
 </div>
 <div class="row" data-lifecycle="restore">
-  <progress part="progress" max="100" value="0" hidden></progress>
+  <progress part="progress" max="100" value="0" aria-label="Restore progress" hidden></progress>
   <span part="percentage"></span><span part="eta"></span>
   <button part="cancel-button" data-action="cancel" hidden>Cancel</button>
   <button part="retry-button" data-action="retry" hidden>Retry</button>
 </div>
-<div part="confirm" role="alertdialog" hidden>
-  <p part="confirm-text"></p>
+<dialog part="confirm" role="alertdialog" aria-labelledby="confirm-title" aria-describedby="confirm-text" hidden>
+  <p part="confirm-title" id="confirm-title"></p>
+  <p part="confirm-text" id="confirm-text"></p>
   <button part="confirm-button" data-action="confirm">Restore</button>
   <button part="dismiss-button" data-action="dismiss">Keep my data</button>
-</div>
-<ul part="list"></ul>`;
+</dialog>
+<dialog part="delete-confirm" role="alertdialog" aria-labelledby="delete-title" aria-describedby="delete-text" hidden>
+  <p part="delete-title" id="delete-title"></p>
+  <p part="delete-text" id="delete-text">It is removed from Pieces OS's cloud storage for good. Your local database is not changed.</p>
+  <button part="delete-confirm-button" data-action="delete-confirm">Delete</button>
+  <button part="delete-dismiss-button" data-action="delete-dismiss">Keep it</button>
+</dialog>
+<ul part="list" aria-label="Backups"></ul>`;
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** A backup's date in the user's locale and time zone: `3 Dec 2026, 19:59` (en-GB). */
+function backupDate(backup: Backup): string {
+  const fromTimestamp = Number(backup.timestamp);
+  return dateTime.format(backup.timestamp !== '' && Number.isFinite(fromTimestamp) ? fromTimestamp : Date.parse(backup.created.value));
+}
 
 /** The status line of one lifecycle: the core's headline, with the percentage while running. */
 function statusLine(text: LifecycleText): string {
@@ -61,11 +80,24 @@ export class PiecesBackupPanel extends Base {
   // what the list was last built from: rebuilt only when it changes, not on every progress tick
   #listed: unknown[] = [];
   #texts: LifecycleTextOverrides | undefined;
+  // the row button a dialog was opened from (focus goes back to it), and the backup to delete
+  #opener: string | null = null;
+  #toDelete: Backup | null = null;
+  #deleted = '';
 
   constructor() {
     super();
     this.#root.innerHTML = TEMPLATE;
     this.#root.addEventListener('click', (event) => this.#act(event));
+    // Escape on a modal dialog: dismiss through the state, so the next render closes it
+    this.#part('confirm').addEventListener('cancel', (event) => {
+      event.preventDefault();
+      this.#core?.restore.dismiss();
+    });
+    this.#part('delete-confirm').addEventListener('cancel', (event) => {
+      event.preventDefault();
+      this.#dismissDelete();
+    });
   }
 
   /** The core it shows: made from `url` (and disposed with the element), or yours. */
@@ -136,19 +168,73 @@ export class PiecesBackupPanel extends Base {
     if (action === 'start') core.backup.start();
     else if (action === 'cancel') lifecycle.cancel();
     else if (action === 'retry') lifecycle.retry();
-    else if (action === 'restore') core.restore.restore(button.dataset.id!);
-    else if (action === 'confirm') core.restore.confirm();
+    else if (action === 'restore') {
+      this.#opener = `button[data-action="restore"][data-id="${button.dataset.id}"]`;
+      const backup = core.backups.getSnapshot().backups.find((b) => b.id === button.dataset.id);
+      core.restore.restore(button.dataset.id!, backup ? { backup } : {});
+    } else if (action === 'confirm') core.restore.confirm();
     else if (action === 'dismiss') core.restore.dismiss();
+    else if (action === 'delete') {
+      this.#opener = `button[data-action="delete"][data-backup="${button.dataset.backup}"]`;
+      this.#toDelete = core.backups.getSnapshot().backups.find((b) => b.id === button.dataset.backup) ?? null;
+      this.#deleted = '';
+      this.#render(core);
+    } else if (action === 'delete-dismiss') this.#dismissDelete();
+    else if (action === 'delete-confirm') this.#delete(core);
+  }
+
+  #dismissDelete(): void {
+    this.#toDelete = null;
+    if (this.#core) this.#render(this.#core);
+  }
+
+  #delete(core: BackupCore): void {
+    const backup = this.#toDelete;
+    if (!backup) return;
+    this.#toDelete = null;
+    // the row goes away: focus the status line, not a button about to be removed
+    this.#opener = null;
+    this.#render(core);
+    void core.backups.delete(backup.id).then(() => {
+      const failed = core.backups.getSnapshot().deleteError?.backupId === backup.id;
+      this.#deleted = failed ? '' : `The backup of ${backupDate(backup)} was deleted.`;
+      if (this.#core === core) this.#render(core);
+    });
+  }
+
+  /** Opens or closes a modal dialog; focus moves to its safe button, and back when it closes. */
+  #dialog(name: string, open: boolean, safe: string): void {
+    const dialog = this.#part(name) as HTMLDialogElement;
+    if (open === !dialog.hidden) return;
+    dialog.hidden = !open;
+    if (open) {
+      if (!dialog.open) dialog.showModal?.();
+      this.#part(safe).focus();
+      return;
+    }
+    if (dialog.open) dialog.close();
+    const opener = this.#opener ? (this.#root.querySelector(this.#opener) as HTMLButtonElement | null) : null;
+    this.#opener = null;
+    (opener && !opener.disabled ? opener : this.#part('status')).focus();
   }
 
   #render(core: BackupCore): void {
     const texts = this.#texts && { texts: this.#texts };
     const backup = lifecycleText('creation', core.backup.getSnapshot(), texts);
     const restoreSnapshot = core.restore.getSnapshot();
-    const restore = lifecycleText('restoration', restoreSnapshot, texts);
+    const restoreText = lifecycleText('restoration', restoreSnapshot, texts);
+    const confirming = restoreSnapshot.context.backup;
+    // the date in the user's locale and time zone (the core's facts carry the daemon's GMT words)
+    const restore =
+      restoreText.state === 'confirming' && confirming && !this.#texts?.headlines?.confirming
+        ? { ...restoreText, headline: `Restore the backup of ${backupDate(confirming)}?` }
+        : restoreText;
     const list = core.backups.getSnapshot();
     const restoring = restore.busy || restore.state === 'confirming';
     this.#text('status', restore.state === 'idle' ? statusLine(backup) : `${statusLine(backup)} ${statusLine(restore)}`);
+    // what a screen reader hears (politely): the states, not every percent
+    const said = [backup.reconnecting ?? backup.headline, ...(restore.state === 'idle' ? [] : [restore.reconnecting ?? restore.headline]), this.#deleted];
+    this.#text('announcement', said.filter(Boolean).join(' '));
     const listFailure = list.error && `The backups could not be listed. ${toLifecycleError(list.error, false).userAction}`;
     const message = backup.userAction ?? restore.userAction ?? listFailure ?? '';
     this.#text('message', message);
@@ -156,9 +242,12 @@ export class PiecesBackupPanel extends Base {
     this.#lifecycle('creation', backup, core.backup.getSnapshot().context.percentage);
     this.#lifecycle('restoration', restore, restoreSnapshot.context.percentage);
     (this.#root.querySelector('[data-action="start"]') as HTMLButtonElement).disabled = backup.busy;
-    this.#part('confirm').hidden = restore.state !== 'confirming';
+    this.#text('confirm-title', restore.state === 'confirming' ? restore.headline : '');
     this.#text('confirm-text', `Restoring ${restoreSnapshot.context.backupId ?? ''} replaces the local database (it does not sync). Continue?`);
-    this.#list(list.backups, list.status === 'pending' ? 'Loading backups…' : 'No backups yet.', restoring);
+    this.#text('delete-title', this.#toDelete ? `Delete the backup of ${backupDate(this.#toDelete)}?` : '');
+    this.#list(list.backups, list.status === 'pending' ? 'Loading backups…' : 'No backups yet.', restoring, list.deleting);
+    this.#dialog('confirm', restore.state === 'confirming', 'dismiss-button');
+    this.#dialog('delete-confirm', this.#toDelete !== null, 'delete-dismiss-button');
   }
 
   #lifecycle(kind: 'creation' | 'restoration', text: LifecycleText, percentage: number): void {
@@ -173,18 +262,26 @@ export class PiecesBackupPanel extends Base {
     part('retry-button').hidden = !text.canRetry;
   }
 
-  #list(backups: readonly Backup[], empty: string, restoring: boolean): void {
-    const inputs = [backups, empty, restoring];
+  #list(backups: readonly Backup[], empty: string, restoring: boolean, deleting: readonly string[]): void {
+    const inputs = [backups, empty, restoring, deleting];
     if (inputs.every((input, i) => input === this.#listed[i])) return;
     this.#listed = inputs;
     const items = backups.map((backup) => {
       const item = document.createElement('li');
       item.setAttribute('part', 'backup');
-      item.textContent = `${backup.created.readable ?? backup.created.value} (${backup.device_name}) `;
+      const date = backupDate(backup);
+      item.textContent = `${date} (${backup.device_name}) `;
       const button = document.createElement('button');
       Object.assign(button, { textContent: 'Restore', disabled: restoring });
+      button.setAttribute('aria-label', `Restore the backup of ${date}`);
       Object.assign(button.dataset, { action: 'restore', id: backup.id });
-      item.append(button);
+      const remove = document.createElement('button');
+      const busy = deleting.includes(backup.id);
+      Object.assign(remove, { textContent: busy ? 'Deleting…' : 'Delete', disabled: busy });
+      remove.setAttribute('aria-label', `Delete the backup of ${date}`);
+      remove.setAttribute('part', 'delete-button');
+      Object.assign(remove.dataset, { action: 'delete', backup: backup.id });
+      item.append(button, ' ', remove);
       return item;
     });
     if (items.length === 0) items.push(Object.assign(document.createElement('li'), { textContent: empty }));

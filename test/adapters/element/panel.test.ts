@@ -105,6 +105,54 @@ describe('<pieces-backup-panel>', () => {
     expect(started(emulator.current, 'restoration')).toEqual([{ backup: id, status: 'COMPLETED' }]);
   });
 
+  it("names each row's buttons after its backup, the date in the user's locale (Intl)", async () => {
+    const seeded = emulator.current.admin.seedBackup({ timestamp: '2026-12-03T19:59:56Z', deviceName: 'laptop' });
+    const panel = mount();
+    await until(() => panel.shadowRoot!.querySelector(`button[data-id="${seeded.id}"]`) !== null, 'the list');
+    const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(Date.UTC(2026, 11, 3, 19, 59, 56));
+    const item = part(panel, 'backup');
+    expect(item.textContent).toContain(`${date} (laptop)`);
+    expect(item.textContent).not.toContain('GMT');
+    expect(item.querySelector('[data-action="restore"]')!.getAttribute('aria-label')).toBe(`Restore the backup of ${date}`);
+    expect(item.querySelector('[data-action="delete"]')!.getAttribute('aria-label')).toBe(`Delete the backup of ${date}`);
+    expect(part(panel, 'progress', '[data-lifecycle="backup"]').getAttribute('aria-label')).toBe('Backup progress');
+    expect(part(panel, 'progress', '[data-lifecycle="restore"]').getAttribute('aria-label')).toBe('Restore progress');
+  });
+
+  it('deletes a backup only after its own confirmation', async () => {
+    const seeded = emulator.current.admin.seedBackup({ timestamp: '2026-12-03T19:59:56Z' });
+    const panel = mount();
+    const remove = () => panel.shadowRoot!.querySelector(`button[data-action="delete"][data-backup="${seeded.id}"]`);
+    await until(() => remove() !== null, 'the list');
+    click(remove());
+    expect(part(panel, 'delete-confirm').hidden).toBe(false);
+    expect(text(panel, 'delete-title')).toMatch(/^Delete the backup of .+\?$/);
+    click(part(panel, 'delete-dismiss-button'));
+    expect(part(panel, 'delete-confirm').hidden).toBe(true);
+    expect(remove()).not.toBeNull();
+    click(remove());
+    click(part(panel, 'delete-confirm-button'));
+    await until(() => remove() === null, 'the backup gone from the list');
+    expect(text(panel, 'announcement')).toMatch(/The backup of .+ was deleted\.$/);
+    const listed = (await (await fetch(`${emulator.url}/backups`)).json()) as { iterable: { id: string }[] };
+    expect(listed.iterable).toEqual([]);
+  });
+
+  it('announces the states politely, never the percentages', async () => {
+    const panel = mount();
+    expect(part(panel, 'announcement').getAttribute('role')).toBe('status');
+    expect(part(panel, 'status').getAttribute('role')).toBeNull();
+    click(part(panel, 'backup-button'));
+    const said = new Set<string>();
+    await until(() => {
+      said.add(text(panel, 'announcement'));
+      return text(panel, 'status').includes('Backup complete.');
+    }, 'the backup');
+    for (const words of said) expect(words).not.toMatch(/\d+%/);
+    expect(said).toContain('Backup running');
+    expect(text(panel, 'announcement')).toBe('Backup complete.');
+  });
+
   it('cancels a running backup', async () => {
     emulator.current.admin.setState({ rateBytesPerSecond: 150_000 });
     const panel = mount();
