@@ -1,8 +1,9 @@
 import { useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
-import type { Backup } from 'pieces-backup';
-import { useBackupCore, useBackups, useLifecycle, useOperations } from 'pieces-backup/react';
+import { retentionText, scheduleText, type Backup, type RetentionEntry } from 'pieces-backup';
+import { useBackupCore, useBackups, useLifecycle, useOperations, useSelector } from 'pieces-backup/react';
 import { watchAssetCount } from '../shared/asset-count.js';
 import { backupDate, backupTime, deleteLabel, restoreLabel } from '../shared/backup-names.js';
+import { retentionPolicyText, type PagePolicy } from '../shared/policy-query.js';
 import { ACTIVE, NOUN, canCancel, formatBytes, formatEta, listAction, mine, reconnectingText, statusText, type Kind, type Snapshot } from '../shared/format.js';
 
 /** What to tell the user when a lifecycle failed or is reconnecting; null when all is well. */
@@ -251,6 +252,131 @@ function Operations() {
   );
 }
 
+/** Now, every `ms`: the schedule's "2 h ago" and "next in 4 h" are measured from it. */
+function useNow(ms = 15_000): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return now;
+}
+
+/** "Last backup 2 h ago · next in 4 h", the schedule's state, pause and resume. */
+function SchedulePanel() {
+  const core = useBackupCore();
+  const view = useSelector(core.schedule);
+  const now = useNow();
+  const text = scheduleText(view, { now });
+  const paused = view.phase === 'paused' || view.phase === 'stopped';
+  return (
+    <section className="card" data-panel="schedule" aria-labelledby="schedule-title">
+      <header className="card-header">
+        <h2 id="schedule-title">Schedule</h2>
+        {view.configured && (paused ? (
+          <button onClick={() => core.schedule.resume()}>Resume</button>
+        ) : (
+          <button onClick={() => core.schedule.pause()} disabled={view.phase === 'disposed'}>Pause</button>
+        ))}
+      </header>
+      <p className="schedule-summary" data-testid="schedule-summary">{text.summary}</p>
+      {/* the state changes seldom: said politely; the summary's ages tick and are not */}
+      <p className="schedule-state muted" role="status">
+        {view.configured ? `${view.label}: ${text.state}` : 'No schedule: add ?every=6h or ?dailyAt=02:30 to the address.'}
+      </p>
+      {text.stale && <p className="notice notice-warn">{text.stale}</p>}
+      {view.stoppedBy && (
+        <p className="notice notice-error" role="alert">
+          <strong>{view.stoppedBy.userAction}</strong> <small>{view.stoppedBy.message}</small>
+        </p>
+      )}
+      {view.history.length > 0 && (
+        <ul className="operations" aria-label="Recent scheduled runs">
+          {view.history.slice(0, 5).map((run) => (
+            <li key={`${run.startedAt}-${run.kind}`}>
+              {new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(run.startedAt)}: {run.kind} backup {run.end}
+              {run.error ? ` (${run.error.message})` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** The retention preview: each backup kept or removed, and why; "Prune now" after a confirmation. */
+function RetentionPanel({ policy }: { policy: PagePolicy }) {
+  const core = useBackupCore();
+  const view = useSelector(core.retention);
+  const [asking, setAsking] = useState(false);
+  const [said, setSaid] = useState('');
+  const opener = useRef<HTMLButtonElement>(null);
+  const section = useRef<HTMLElement>(null);
+  const removals: RetentionEntry[] = view.plan?.remove ?? [];
+  const prune = () => {
+    setAsking(false);
+    setSaid('Pruning…');
+    core.retention.prune().then(
+      ({ deleted, skipped, failed }) =>
+        setSaid(`Pruned: ${deleted} removed${skipped ? `, ${skipped} skipped` : ''}${failed ? `, ${failed} failed` : ''}.`),
+      (error: Error) => setSaid(`Prune failed: ${error.message}`),
+    );
+  };
+  return (
+    <section className="card" data-panel="retention" ref={section} tabIndex={-1} aria-labelledby="retention-title">
+      <header className="card-header">
+        <h2 id="retention-title">Retention</h2>
+        <button ref={opener} onClick={() => setAsking(true)} disabled={view.pruning || removals.length === 0}>
+          Prune now
+        </button>
+      </header>
+      <p className="policy muted">
+        Keeping {view.policy ? retentionPolicyText(view.policy) : 'everything'}
+        {policy.defaultRetention && ' (the default: set ?keepLast=3&keepDaily=7 in the address)'}. Never the newest backup, nor one being restored.
+      </p>
+      <p role="status">{said}</p>
+      {view.error && (
+        <p className="notice notice-error" role="alert">
+          <strong>{view.error.userAction}</strong> <small>{view.error.message}</small>
+        </p>
+      )}
+      {view.plan && view.plan.entries.length > 0 ? (
+        <table className="backups retention">
+          <caption className="visually-hidden">What a prune keeps and removes, and why</caption>
+          <thead>
+            <tr><th>Created</th><th>Device</th><th>Decision</th><th>Why</th></tr>
+          </thead>
+          <tbody>
+            {view.plan.entries.map((entry) => (
+              <tr key={entry.id} data-id={entry.id} data-action={entry.action}>
+                <td><time dateTime={new Date(backupTime(entry.backup)).toISOString()}>{backupDate(entry.backup)}</time></td>
+                <td>{entry.backup.device_name}</td>
+                <td className={entry.action}>{entry.action === 'keep' ? 'Keep' : 'Remove'}</td>
+                <td>{entry.action === 'keep' ? entry.reasons.join(', ') : retentionText(entry)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="muted">Nothing to preview yet.</p>
+      )}
+      {view.plan?.warnings.map((warning) => <p className="notice notice-warn" key={warning}>{warning}</p>)}
+      {asking && (
+        <ConfirmDialog
+          title={`Remove ${removals.length} ${removals.length === 1 ? 'backup' : 'backups'}?`}
+          confirm="Prune"
+          dismiss="Keep them"
+          onConfirm={prune}
+          onDismiss={() => setAsking(false)}
+          onClosed={() => focusBack(opener.current, section.current)}
+        >
+          {`These are deleted from Pieces OS for good: ${removals.map((entry) => backupDate(entry.backup)).join('; ')}.`}
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
+
 /** The local database's asset count (examples/shared/asset-count.ts), stopped with the effect. */
 function useAssetCount(daemonUrl: string): number | null {
   const [count, setCount] = useState<number | null>(null);
@@ -258,7 +384,7 @@ function useAssetCount(daemonUrl: string): number | null {
   return count;
 }
 
-export function App({ daemonUrl }: { daemonUrl: string }) {
+export function App({ daemonUrl, policy, policyError }: { daemonUrl: string; policy: PagePolicy; policyError: string | null }) {
   const assets = useAssetCount(daemonUrl);
   // the row button that opened the restore confirmation: focus goes back to it
   const restoreOpener = useRef<HTMLElement | null>(null);
@@ -271,11 +397,21 @@ export function App({ daemonUrl }: { daemonUrl: string }) {
           {assets !== null && <span className="assets"> · local database: <strong data-testid="asset-count">{assets}</strong> assets</span>}
         </p>
       </header>
+      {policyError && (
+        <p className="notice notice-error" role="alert">
+          <strong>The schedule or retention policy in the address is not valid, so none runs.</strong> <small>{policyError}</small>
+        </p>
+      )}
       <Operations />
       <div className="grid">
         <LifecycleCard kind="backup" opener={restoreOpener} />
         <LifecycleCard kind="restore" opener={restoreOpener} />
       </div>
+      <div className="grid">
+        <SchedulePanel />
+        <RetentionPanel policy={policy} />
+      </div>
+      {/* the list stays the last card (the browser tests read it there) */}
       <BackupsList opener={restoreOpener} />
     </main>
   );

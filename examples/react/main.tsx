@@ -1,18 +1,33 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createBackupClient } from 'pieces-backup';
+import { createBackupClient, createBackupCore, isPolicyInputError, type BackupCore } from 'pieces-backup';
 import { BackupProvider } from 'pieces-backup/react';
 import { pageDaemon } from '../shared/daemon.js';
+import { pagePolicy } from '../shared/policy-query.js';
 import { App } from './app.js';
 import '../shared/styles.css';
 import '../shared/dashboard.css';
 
 const { daemonUrl, transport } = pageDaemon();
+const policy = pagePolicy();
+const client = createBackupClient({ baseUrl: daemonUrl });
+
+// one core for the page's lifetime; a policy in the address that does not parse is shown, and
+// the page runs without it
+let core: BackupCore;
+let policyError: string | null = null;
+try {
+  core = createBackupCore(client, { transport, ...(policy.schedule && { schedule: policy.schedule }), retention: policy.retention });
+} catch (error) {
+  if (!isPolicyInputError(error)) throw error;
+  policyError = error.message;
+  core = createBackupCore(client, { transport });
+}
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <BackupProvider client={createBackupClient({ baseUrl: daemonUrl })} options={{ transport }}>
-      <App daemonUrl={daemonUrl} />
+    <BackupProvider core={core}>
+      <App daemonUrl={daemonUrl} policy={policy} policyError={policyError} />
     </BackupProvider>
   </StrictMode>,
 );

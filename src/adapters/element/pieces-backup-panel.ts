@@ -3,7 +3,12 @@ import type { Backup } from '../../models/index.js';
 import type { ProgressTransport } from '../../streams/index.js';
 import {
   createBackupCore,
+  isPolicyInputError,
   lifecycleText,
+  retentionText,
+  scheduleText,
+  type BackupCoreOptions,
+  type RetentionPolicy,
   toLifecycleError,
   type BackupCore,
   type LifecycleText,
@@ -48,7 +53,37 @@ const TEMPLATE = `
   <button part="delete-confirm-button" data-action="delete-confirm">Delete</button>
   <button part="delete-dismiss-button" data-action="delete-dismiss">Keep it</button>
 </dialog>
-<ul part="list" aria-label="Backups"></ul>`;
+<ul part="list" aria-label="Backups"></ul>
+<section part="schedule" aria-label="Schedule" hidden>
+  <p part="schedule-summary"></p>
+  <p part="schedule-state" role="status"></p>
+  <p part="schedule-stopped" role="alert" hidden></p>
+  <button part="pause-button" data-action="pause">Pause</button>
+  <button part="resume-button" data-action="resume" hidden>Resume</button>
+</section>
+<section part="retention" aria-label="Retention" hidden>
+  <p part="retention-policy"></p>
+  <ul part="retention-list" aria-label="Retention preview"></ul>
+  <button part="prune-button" data-action="prune">Prune now</button>
+  <p part="prune-status" role="status"></p>
+</section>
+<dialog part="prune-confirm" role="alertdialog" aria-labelledby="prune-title" aria-describedby="prune-text" hidden>
+  <p part="prune-title" id="prune-title"></p>
+  <p part="prune-text" id="prune-text"></p>
+  <button part="prune-confirm-button" data-action="prune-confirm">Prune</button>
+  <button part="prune-dismiss-button" data-action="prune-dismiss">Keep them</button>
+</dialog>`;
+
+// the policy's attributes: `schedule-every="6h"` or `schedule-daily-at="02:30"`, `keep-last="3"`, ...
+const SCHEDULE_ATTRIBUTES = { 'schedule-every': 'every', 'schedule-daily-at': 'dailyAt' } as const;
+const COUNT_ATTRIBUTES = {
+  'keep-last': 'keepLast',
+  'keep-hourly': 'keepHourly',
+  'keep-daily': 'keepDaily',
+  'keep-weekly': 'keepWeekly',
+  'keep-monthly': 'keepMonthly',
+  'keep-yearly': 'keepYearly',
+} as const;
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -72,18 +107,22 @@ const Base = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
  * something fails. Set `panel.core` to share a core of your own instead of `url`.
  */
 export class PiecesBackupPanel extends Base {
-  static readonly observedAttributes = ['url', 'transport'];
+  static readonly observedAttributes = ['url', 'transport', ...Object.keys(SCHEDULE_ATTRIBUTES), ...Object.keys(COUNT_ATTRIBUTES), 'keep-within'];
   readonly #root = this.attachShadow({ mode: 'open' });
   #core: BackupCore | null = null;
   #own = false;
   #unbind: (() => void) | null = null;
   // what the list was last built from: rebuilt only when it changes, not on every progress tick
   #listed: unknown[] = [];
+  #previewed = '';
   #texts: LifecycleTextOverrides | undefined;
   // the row button a dialog was opened from (focus goes back to it), and the backup to delete
   #opener: string | null = null;
   #toDelete: Backup | null = null;
   #deleted = '';
+  #asking = false;
+  #pruned = '';
+  #policyError: string | null = null;
 
   constructor() {
     super();
@@ -139,6 +178,7 @@ export class PiecesBackupPanel extends Base {
     this.#unbind?.();
     this.#unbind = null;
     this.#listed = [];
+    this.#previewed = '';
     if (this.#own) this.#core?.dispose();
     this.#core = null;
   }
@@ -147,16 +187,52 @@ export class PiecesBackupPanel extends Base {
     const url = this.getAttribute('url');
     if (!this.#core && url) {
       const transport = (this.getAttribute('transport') ?? undefined) as ProgressTransport | undefined;
-      this.#core = createBackupCore(createBackupClient({ baseUrl: url }), { ...(transport && { transport }) });
+      const client = createBackupClient({ baseUrl: url });
+      this.#policyError = null;
+      try {
+        this.#core = createBackupCore(client, { ...(transport && { transport }), ...this.#policy() });
+      } catch (error) {
+        if (!isPolicyInputError(error)) throw error;
+        // shown in the message part; the panel works on without a schedule
+        this.#policyError = `The schedule or retention attributes are not valid: ${error.message}`;
+        this.#core = createBackupCore(client, { ...(transport && { transport }) });
+      }
       this.#own = true;
     }
     const core = this.#core;
     if (!core) return this.#text('status', 'Set the url attribute to the address of Pieces OS.');
     if (this.#unbind) return;
     const render = () => this.#render(core);
-    const stops = [core.backup, core.restore, core.backups, core.operations].map((store) => store.subscribe(render));
-    this.#unbind = () => stops.forEach((stop) => stop());
+    const stores = [core.backup, core.restore, core.backups, core.operations, core.schedule, core.retention];
+    const stops = stores.map((store: { subscribe(listener: () => void): () => void }) => store.subscribe(render));
+    // "2 h ago" and "next in 4 h" age without any store changing
+    const timer = setInterval(render, 15_000);
+    this.#unbind = () => {
+      clearInterval(timer);
+      stops.forEach((stop) => stop());
+    };
     render();
+  }
+
+  /** The schedule and retention options the attributes give (none when no attribute names one). */
+  #policy(): Pick<BackupCoreOptions, 'schedule' | 'retention'> {
+    const schedule: Record<string, string> = {};
+    for (const [attribute, key] of Object.entries(SCHEDULE_ATTRIBUTES)) {
+      const value = this.getAttribute(attribute);
+      if (value !== null) schedule[key] = value;
+    }
+    const retention: RetentionPolicy = {};
+    for (const [attribute, key] of Object.entries(COUNT_ATTRIBUTES)) {
+      const value = this.getAttribute(attribute);
+      // a count that is not a number stays NaN: the core refuses it, naming the field
+      if (value !== null) retention[key] = value.trim() === '' ? Number.NaN : Number(value);
+    }
+    const within = this.getAttribute('keep-within');
+    if (within !== null) retention.keepWithin = within;
+    return {
+      ...(Object.keys(schedule).length > 0 && { schedule }),
+      ...(Object.keys(retention).length > 0 && { retention }),
+    };
   }
 
   #act(event: Event): void {
@@ -180,6 +256,16 @@ export class PiecesBackupPanel extends Base {
       this.#deleted = '';
       this.#render(core);
     } else if (action === 'delete-dismiss') this.#dismissDelete();
+    else if (action === 'pause') core.schedule.pause();
+    else if (action === 'resume') core.schedule.resume();
+    else if (action === 'prune') {
+      this.#opener = 'button[data-action="prune"]';
+      this.#asking = true;
+      this.#render(core);
+    } else if (action === 'prune-dismiss') {
+      this.#asking = false;
+      this.#render(core);
+    } else if (action === 'prune-confirm') this.#prune(core);
     else if (action === 'delete-confirm') this.#delete(core);
   }
 
@@ -200,6 +286,20 @@ export class PiecesBackupPanel extends Base {
       this.#deleted = failed ? '' : `The backup of ${backupDate(backup)} was deleted.`;
       if (this.#core === core) this.#render(core);
     });
+  }
+
+  #prune(core: BackupCore): void {
+    this.#asking = false;
+    this.#pruned = 'Pruning…';
+    this.#render(core);
+    const said = (words: string) => {
+      this.#pruned = words;
+      if (this.#core === core) this.#render(core);
+    };
+    core.retention.prune().then(
+      ({ deleted, skipped, failed }) => said(`Pruned: ${deleted} removed${skipped ? `, ${skipped} skipped` : ''}${failed ? `, ${failed} failed` : ''}.`),
+      (error: Error) => said(`Prune failed: ${error.message}`),
+    );
   }
 
   /** Opens or closes a modal dialog; focus moves to its safe button, and back when it closes. */
@@ -236,7 +336,7 @@ export class PiecesBackupPanel extends Base {
     const said = [backup.reconnecting ?? backup.headline, ...(restore.state === 'idle' ? [] : [restore.reconnecting ?? restore.headline]), this.#deleted];
     this.#text('announcement', said.filter(Boolean).join(' '));
     const listFailure = list.error && `The backups could not be listed. ${toLifecycleError(list.error, false).userAction}`;
-    const message = backup.userAction ?? restore.userAction ?? listFailure ?? '';
+    const message = backup.userAction ?? restore.userAction ?? listFailure ?? this.#policyError ?? '';
     this.#text('message', message);
     this.#part('message').hidden = message === '';
     this.#lifecycle('creation', backup, core.backup.getSnapshot().context.percentage);
@@ -246,8 +346,48 @@ export class PiecesBackupPanel extends Base {
     this.#text('confirm-text', `Restoring ${restoreSnapshot.context.backupId ?? ''} replaces the local database (it does not sync). Continue?`);
     this.#text('delete-title', this.#toDelete ? `Delete the backup of ${backupDate(this.#toDelete)}?` : '');
     this.#list(list.backups, list.status === 'pending' ? 'Loading backups…' : 'No backups yet.', restoring, list.deleting);
+    this.#schedule(core);
+    this.#retention(core);
     this.#dialog('confirm', restore.state === 'confirming', 'dismiss-button');
+    this.#dialog('prune-confirm', this.#asking, 'prune-dismiss-button');
     this.#dialog('delete-confirm', this.#toDelete !== null, 'delete-dismiss-button');
+  }
+
+  #schedule(core: BackupCore): void {
+    const view = core.schedule.getSnapshot();
+    this.#part('schedule').hidden = !view.configured;
+    if (!view.configured) return;
+    const text = scheduleText(view);
+    this.#text('schedule-summary', text.stale ? `${text.summary} (${text.stale})` : text.summary);
+    this.#text('schedule-state', `${view.label}: ${text.state}`);
+    const stopped = view.stoppedBy ? view.stoppedBy.userAction : '';
+    this.#text('schedule-stopped', stopped);
+    this.#part('schedule-stopped').hidden = stopped === '';
+    const paused = view.phase === 'paused' || view.phase === 'stopped';
+    this.#part('pause-button').hidden = paused;
+    this.#part('resume-button').hidden = !paused;
+  }
+
+  #retention(core: BackupCore): void {
+    const view = core.retention.getSnapshot();
+    this.#part('retention').hidden = view.policy === null;
+    if (view.policy === null) return;
+    const entries = view.plan?.entries ?? [];
+    const removals = view.plan?.remove ?? [];
+    const rules = Object.entries(COUNT_ATTRIBUTES).flatMap(([attribute, key]) => (view.policy![key] === undefined ? [] : [`${attribute.slice(5)} ${view.policy![key]}`]));
+    if (view.policy.keepWithin !== undefined) rules.push(`within ${view.policy.keepWithin}`);
+    this.#text('retention-policy', `Keeping ${rules.join(', ')}; never the newest backup, nor one being restored.`);
+    const lines = entries.map((entry) => `${backupDate(entry.backup)} (${entry.backup.device_name}): ${retentionText(entry)}`);
+    if (this.#previewed !== lines.join('\n')) {
+      this.#previewed = lines.join('\n');
+      const items = entries.map((entry, i) => Object.assign(document.createElement('li'), { textContent: lines[i] }));
+      items.forEach((item, i) => Object.assign(item.dataset, { id: entries[i]!.id, action: entries[i]!.action }));
+      this.#part('retention-list').replaceChildren(...items);
+    }
+    (this.#part('prune-button') as HTMLButtonElement).disabled = view.pruning || removals.length === 0;
+    this.#text('prune-status', this.#pruned);
+    this.#text('prune-title', `Remove ${removals.length} ${removals.length === 1 ? 'backup' : 'backups'}?`);
+    this.#text('prune-text', `These are deleted from Pieces OS for good: ${removals.map((entry) => backupDate(entry.backup)).join('; ')}.`);
   }
 
   #lifecycle(kind: 'creation' | 'restoration', text: LifecycleText, percentage: number): void {
