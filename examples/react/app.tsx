@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
-import { retentionText, scheduleText, type Backup, type RetentionEntry } from 'pieces-backup';
+import { SCHEDULE_TEXTS, retentionText, scheduleText, type Backup, type RetentionEntry } from 'pieces-backup';
 import { useBackupCore, useBackups, useLifecycle, useOperations, useSelector } from 'pieces-backup/react';
 import { watchAssetCount } from '../shared/asset-count.js';
 import { backupDate, backupTime, deleteLabel, restoreLabel } from '../shared/backup-names.js';
@@ -262,12 +262,21 @@ function useNow(ms = 15_000): number {
   return now;
 }
 
+const newestBackup = ({ backups }: { backups: readonly Backup[] }): Backup | undefined =>
+  backups.reduce<Backup | undefined>((newest, backup) => (!newest || backupTime(backup) > backupTime(newest) ? backup : newest), undefined);
+
 /** "Last backup 2 h ago · next in 4 h", the schedule's state, pause and resume. */
 function SchedulePanel() {
   const core = useBackupCore();
   const view = useSelector(core.schedule);
+  const newest = useBackups(newestBackup);
   const now = useNow();
   const text = scheduleText(view, { now });
+  // without a schedule the core knows no device: the list's newest backup is the last one
+  const summary =
+    !view.configured && newest
+      ? `${SCHEDULE_TEXTS.lastBackup(SCHEDULE_TEXTS.span(now - backupTime(newest)))}${SCHEDULE_TEXTS.separator}${text.state}`
+      : text.summary;
   const paused = view.phase === 'paused' || view.phase === 'stopped';
   return (
     <section className="card" data-panel="schedule" aria-labelledby="schedule-title">
@@ -279,7 +288,7 @@ function SchedulePanel() {
           <button onClick={() => core.schedule.pause()} disabled={view.phase === 'disposed'}>Pause</button>
         ))}
       </header>
-      <p className="schedule-summary" data-testid="schedule-summary">{text.summary}</p>
+      <p className="schedule-summary" data-testid="schedule-summary">{summary}</p>
       {/* the state changes seldom: said politely; the summary's ages tick and are not */}
       <p className="schedule-state muted" role="status">
         {view.configured ? `${view.label}: ${text.state}` : 'No schedule: add ?every=6h or ?dailyAt=02:30 to the address.'}
