@@ -207,3 +207,48 @@ describe('two pages of one browser, one schedule', () => {
     await shot(second, 'schedule-6-two-pages');
   }, 200_000);
 });
+
+describe('<pieces-backup-panel> with the policy as attributes', () => {
+  it('shows the schedule and the retention preview with reasons, prunes after its confirmation, pauses and resumes', async () => {
+    emulator.admin.setState({ rateBytesPerSecond: SLOW * 10 });
+    const now = Date.now();
+    for (const age of [3 * HOUR, DAY + HOUR, 2 * DAY + HOUR, 9 * DAY]) emulator.admin.seedBackup({ timestamp: new Date(now - age).toISOString(), deviceName: 'desk' });
+    // this device's backup of the current period: nothing runs (a run would prune by itself)
+    const period = 6 * HOUR;
+    const at = Math.max(Math.floor(now / period) * period + 60_000, now - HOUR);
+    const mine = emulator.admin.seedBackup({ timestamp: new Date(at).toISOString() });
+    const page = await open(`element.html?every=6h&deviceName=${encodeURIComponent(mine.device_name)}&keepLast=1&keepDaily=2`);
+    const panel = page.locator('pieces-backup-panel');
+    const summaryOf = () => panel.locator('[part="schedule-summary"]').textContent();
+    const { span, lastBackup, nextIn } = SCHEDULE_TEXTS;
+    await expect.poll(summaryOf, { timeout: 20_000 }).toBe(`${lastBackup(span(Date.now() - at))} · ${nextIn(span(Math.floor(now / period) * period + period - Date.now()))}`);
+    expect(await panel.locator('[part="schedule-state"]').textContent()).toBe('every 6h: Scheduled');
+    const plan = planRetention(await listed(), { keepLast: 1, keepDaily: 2 }, { now: Date.now() });
+    const items = panel.locator('[part="retention-list"] li');
+    await expect.poll(() => items.count()).toBe(plan.entries.length);
+    expect(plan.remove.length).toBeGreaterThan(0);
+    for (const entry of plan.entries) {
+      const item = panel.locator(`[part="retention-list"] li[data-id="${entry.id}"]`);
+      expect(await item.getAttribute('data-action')).toBe(entry.action);
+      expect((await item.textContent())!.endsWith(`(${entry.backup.device_name}): ${retentionText(entry)}`)).toBe(true);
+    }
+    await expectAccessible(page, 'element: schedule and preview');
+    await shot(page, 'schedule-7-element');
+
+    await panel.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => panel.locator('[part="schedule-state"]').textContent()).toBe('every 6h: Paused');
+    await expectAccessible(page, 'element: paused');
+    await panel.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => panel.locator('[part="schedule-state"]').textContent()).toBe('every 6h: Scheduled');
+
+    await panel.getByRole('button', { name: 'Prune now' }).click();
+    const dialog = panel.getByRole('alertdialog', { name: `Remove ${plan.remove.length} ${plan.remove.length === 1 ? 'backup' : 'backups'}?` });
+    await expect.poll(() => dialog.count()).toBe(1);
+    await expectAccessible(page, 'element: confirming a prune');
+    await dialog.getByRole('button', { name: 'Prune', exact: true }).click();
+    await expect.poll(() => panel.locator('[part="prune-status"]').textContent(), { timeout: 20_000 }).toBe(`Pruned: ${plan.remove.length} removed.`);
+    expect((await listed()).map((backup) => backup.id).sort()).toEqual(plan.keep.map((entry) => entry.id).sort());
+    await expect.poll(() => items.count()).toBe(plan.keep.length);
+    await expectAccessible(page, 'element: pruned');
+  });
+});

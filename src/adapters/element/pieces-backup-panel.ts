@@ -75,7 +75,7 @@ const TEMPLATE = `
 </dialog>`;
 
 // the policy's attributes: `schedule-every="6h"` or `schedule-daily-at="02:30"`, `keep-last="3"`, ...
-const SCHEDULE_ATTRIBUTES = { 'schedule-every': 'every', 'schedule-daily-at': 'dailyAt' } as const;
+const SCHEDULE_ATTRIBUTES = { 'schedule-every': 'every', 'schedule-daily-at': 'dailyAt', 'schedule-device': 'deviceName' } as const;
 const COUNT_ATTRIBUTES = {
   'keep-last': 'keepLast',
   'keep-hourly': 'keepHourly',
@@ -221,6 +221,8 @@ export class PiecesBackupPanel extends Base {
       const value = this.getAttribute(attribute);
       if (value !== null) schedule[key] = value;
     }
+    // a device name alone is no schedule
+    if (schedule.every === undefined && schedule.dailyAt === undefined) delete schedule.deviceName;
     const retention: RetentionPolicy = {};
     for (const [attribute, key] of Object.entries(COUNT_ATTRIBUTES)) {
       const value = this.getAttribute(attribute);
