@@ -350,7 +350,7 @@ function RetentionPanel({ policy }: { policy: PagePolicy }) {
         </p>
       )}
       {view.plan && view.plan.entries.length > 0 ? (
-        <table className="backups retention">
+        <table className="retention">
           <caption className="visually-hidden">What a prune keeps and removes, and why</caption>
           <thead>
             <tr><th>Created</th><th>Device</th><th>Decision</th><th>Why</th></tr>

@@ -201,7 +201,7 @@ describe('<pieces-backup-panel> in plain HTML', () => {
     await panel.locator('[part="backup-button"]').click();
     await expect.poll(() => panel.locator('[part="status"]').textContent(), { timeout: 10_000 }).toMatch(/Backup running: \d+%/);
     // the polite live region says the state, not every percent
-    expect(await panel.getByRole('status').textContent()).toBe('Backup running');
+    expect(await panel.locator('[part="announcement"][role="status"]').textContent()).toBe('Backup running');
     expect(await panel.getByRole('progressbar', { name: 'Backup progress' }).count()).toBe(1);
     await shot('13-element-running');
     await expectAccessible(page, 'running');
@@ -212,12 +212,12 @@ describe('<pieces-backup-panel> in plain HTML', () => {
   });
 
   it('confirms a restore and a delete in real dialogs: focus in, Escape, focus back', async () => {
-    const seeded = emulator.admin.seedBackup({ timestamp: '2026-12-03T19:59:56Z', deviceName: 'laptop' });
+    const seeded = emulator.admin.seedBackup({ timestamp: '2026-12-02T08:30:00Z', deviceName: 'laptop' });
     await open('/element.html');
     const panel = page.locator('pieces-backup-panel');
     const restore = panel.locator(`button[data-action="restore"][data-id="${seeded.id}"]`);
     await expect.poll(() => restore.count()).toBe(1);
-    const date = await page.evaluate(() => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(Date.UTC(2026, 11, 3, 19, 59, 56)));
+    const date = await page.evaluate(() => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(Date.UTC(2026, 11, 2, 8, 30, 0)));
     expect(await restore.getAttribute('aria-label')).toBe(`Restore the backup of ${date}`);
     await restore.click();
     const dialog = panel.getByRole('alertdialog', { name: `Restore the backup of ${date}?` });
@@ -239,7 +239,7 @@ describe('<pieces-backup-panel> in plain HTML', () => {
     await expectAccessible(page, 'confirming a delete');
     await confirmDelete.getByRole('button', { name: 'Delete', exact: true }).click();
     await expect.poll(() => restore.count()).toBe(0);
-    await expect.poll(() => panel.getByRole('status').textContent()).toContain(`The backup of ${date} was deleted.`);
+    await expect.poll(() => panel.locator('[part="announcement"][role="status"]').textContent()).toContain(`The backup of ${date} was deleted.`);
     await expectAccessible(page, 'deleted');
   });
 
