@@ -24,6 +24,9 @@ try {
   core = createBackupCore(client, { transport });
 }
 
+// the page's core, for the console (and the browser tests' failure reports)
+(globalThis as { piecesBackupCore?: BackupCore }).piecesBackupCore = core;
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <BackupProvider core={core}>

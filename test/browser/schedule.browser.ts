@@ -201,7 +201,14 @@ describe('two pages of one browser, one schedule', () => {
       `two pages, every 1m, ${Math.round((Date.now() - started) / 1000)} s: ${records.length} backups in ${new Set(minutes).size} periods\n` +
         records.map((record) => `  ${record.startedAt} -> ${record.endedAt} ${record.status}`).join('\n'),
     );
-    for (const page of [first, second]) await expect.poll(() => summary(page), { timeout: 30_000 }).toMatch(/^Last backup .+ ago · /);
+    const views = () =>
+      Promise.all([first, second].map((page) => page.evaluate(() => JSON.stringify((globalThis as unknown as { piecesBackupCore: { schedule: { getSnapshot(): unknown } } }).piecesBackupCore.schedule.getSnapshot()))));
+    for (const page of [first, second]) {
+      await expect.poll(() => summary(page), { timeout: 30_000 }).toMatch(/^Last backup .+ ago · /).catch(async (error: unknown) => {
+        console.log('the schedules:', await views());
+        throw error;
+      });
+    }
     await expectAccessible(first, 'two pages: the first');
     await expectAccessible(second, 'two pages: the second');
     await shot(second, 'schedule-6-two-pages');

@@ -23,7 +23,10 @@ const TEMPLATE = `
   [part~='message'] { color: #a40000; }
   [part~='status']:focus { outline: none; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  dialog { border: 1px solid #667085; border-radius: 8px; max-width: 32em; }
   dialog::backdrop { background: rgb(0 0 0 / 0.4); }
+  /* the dialog's focus shows however it was opened (mouse or keyboard) */
+  dialog button:focus { outline: 3px solid #3056d3; outline-offset: 2px; }
 </style>
 <p part="status" tabindex="-1"></p>
 <p part="announcement" class="visually-hidden" role="status"></p>
