@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { SCHEDULE_TEXTS, retentionText, scheduleText, type Backup, type RetentionEntry } from 'pieces-backup';
-import { useBackupCore, useBackups, useLifecycle, useOperations, useSelector } from 'pieces-backup/react';
+import { useBackupCore, useBackups, useLifecycle, useOperations, useRetention, useSchedule } from 'pieces-backup/react';
 import { watchAssetCount } from '../shared/asset-count.js';
 import { backupDate, backupTime, deleteLabel, restoreLabel } from '../shared/backup-names.js';
 import { retentionPolicyText, type PagePolicy } from '../shared/policy-query.js';
@@ -268,7 +268,7 @@ const newestBackup = ({ backups }: { backups: readonly Backup[] }): Backup | und
 /** "Last backup 2 h ago · next in 4 h", the schedule's state, pause and resume. */
 function SchedulePanel() {
   const core = useBackupCore();
-  const view = useSelector(core.schedule);
+  const view = useSchedule();
   const newest = useBackups(newestBackup);
   const now = useNow();
   const text = scheduleText(view, { now });
@@ -316,7 +316,7 @@ function SchedulePanel() {
 /** The retention preview: each backup kept or removed, and why; "Prune now" after a confirmation. */
 function RetentionPanel({ policy }: { policy: PagePolicy }) {
   const core = useBackupCore();
-  const view = useSelector(core.retention);
+  const view = useRetention();
   const [asking, setAsking] = useState(false);
   const [said, setSaid] = useState('');
   const opener = useRef<HTMLButtonElement>(null);

@@ -3,7 +3,6 @@ import type { Backup } from '../../models/index.js';
 import type { ProgressTransport } from '../../streams/index.js';
 import {
   createBackupCore,
-  isPolicyInputError,
   lifecycleText,
   retentionText,
   scheduleText,
@@ -195,7 +194,7 @@ export class PiecesBackupPanel extends Base {
       try {
         this.#core = createBackupCore(client, { ...(transport && { transport }), ...this.#policy() });
       } catch (error) {
-        if (!isPolicyInputError(error)) throw error;
+        if (!(error instanceof Error && error.name === 'PolicyInputError')) throw error;
         // shown in the message part; the panel works on without a schedule
         this.#policyError = `The schedule or retention attributes are not valid: ${error.message}`;
         this.#core = createBackupCore(client, { ...(transport && { transport }) });
