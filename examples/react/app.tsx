@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
-import { SCHEDULE_TEXTS, retentionText, scheduleText, type Backup, type RetentionEntry } from 'pieces-backup';
+import { SCHEDULE_TEXTS, scheduleText, type Backup, type RetentionEntry } from 'pieces-backup';
 import { useBackupCore, useBackups, useLifecycle, useOperations, useRetention, useSchedule } from 'pieces-backup/react';
 import { watchAssetCount } from '../shared/asset-count.js';
 import { backupDate, backupTime, deleteLabel, restoreLabel } from '../shared/backup-names.js';
@@ -313,6 +313,9 @@ function SchedulePanel() {
   );
 }
 
+/** The "why" of a removal: no rule of the policy keeps it. */
+const NO_RULE = 'no rule keeps it';
+
 /** The retention preview: each backup kept or removed, and why; "Prune now" after a confirmation. */
 function RetentionPanel({ policy }: { policy: PagePolicy }) {
   const core = useBackupCore();
@@ -361,7 +364,7 @@ function RetentionPanel({ policy }: { policy: PagePolicy }) {
                 <td><time dateTime={new Date(backupTime(entry.backup)).toISOString()}>{backupDate(entry.backup)}</time></td>
                 <td>{entry.backup.device_name}</td>
                 <td className={entry.action}>{entry.action === 'keep' ? 'Keep' : 'Remove'}</td>
-                <td>{entry.action === 'keep' ? entry.reasons.join(', ') : retentionText(entry)}</td>
+                <td>{entry.action === 'keep' ? entry.reasons.join(', ') : NO_RULE}</td>
               </tr>
             ))}
           </tbody>

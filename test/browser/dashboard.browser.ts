@@ -46,6 +46,8 @@ describe('the React dashboard, against the emulator', () => {
     expect(await page.locator('.operations li').count()).toBe(0);
     await expect.poll(() => card('backup').locator('.eta').textContent()).toMatch(/about \d+ s left/);
     await shot('1-backup-running');
+    // each bar named after its operation in the accessibility tree
+    expect(await page.getByRole('progressbar', { name: 'Backup progress', exact: true }).count()).toBe(1);
     await expectAccessible(page, 'running');
     await card('backup').getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => statusOf('backup'), { timeout: 20_000 }).toBe('Backup cancelled.');

@@ -75,7 +75,8 @@ describe('the retention preview', () => {
     for (const entry of plan.entries) {
       const row = retentionPanel(page).locator(`tr[data-id="${entry.id}"]`);
       expect(await row.getAttribute('data-action')).toBe(entry.action);
-      expect(await row.locator('td').nth(3).textContent()).toBe(entry.action === 'keep' ? entry.reasons.join(', ') : retentionText(entry));
+      expect(await row.locator('td').nth(2).textContent()).toBe(entry.action === 'keep' ? 'Keep' : 'Remove');
+      expect(await row.locator('td').nth(3).textContent()).toBe(entry.action === 'keep' ? entry.reasons.join(', ') : 'no rule keeps it');
     }
     // the newest is kept for more than one reason: "last 2" and its day's "daily"
     expect(plan.entries[0]!.reasons.length).toBeGreaterThan(1);
