@@ -113,3 +113,33 @@ export function spawnNode(args: string[], cwd: string): { child: ChildProcess; s
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
+
+// axe-core (a devDependency) injected from node_modules: the audit every page passes in every
+// state a test reaches. Each audit is logged to test-artifacts/browser/axe.jsonl for the record.
+const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
+
+/** One axe rule a page breaks, and where (CSS selectors, shadow roots joined by ` >> `). */
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** Runs axe-core on the whole page (shadow roots included) and returns its violations. */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    type Result = { violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] }[] };
+    const axe = (globalThis as unknown as { axe: { run(context: Document, options: object): Promise<Result> } }).axe;
+    const { violations } = await axe.run(document, { resultTypes: ['violations'] });
+    return violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, targets: v.nodes.map((n) => n.target.flat().join(' >> ')) }));
+  });
+}
+
+/** Asserts axe finds nothing on `page` in `state` (named in the failure and the log). */
+export async function expectAccessible(page: Page, state: string): Promise<void> {
+  const violations = await axeViolations(page);
+  fs.appendFileSync(path.join(ARTIFACTS, 'axe.jsonl'), `${JSON.stringify({ page: new URL(page.url()).pathname + new URL(page.url()).search, state, violations: violations.length })}\n`);
+  expect(violations, `axe on ${page.url()} (${state})`).toEqual([]);
+}

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PiecesBackupPanel, defineBackupPanel } from '../../../src/adapters/element/index.js';
 import { createBackupClient } from '../../../src/index.js';
-import { createBackupCore } from '../../../src/core/index.js';
+import { createBackupCore, retentionText } from '../../../src/core/index.js';
 import { createBackup, useEmulator, waitFor } from '../../helpers/emulator.js';
 import { idle, started } from '../../core/support.js';
 
@@ -103,6 +103,54 @@ describe('<pieces-backup-panel>', () => {
     click(part(panel, 'confirm-button'));
     await until(() => text(panel, 'status').includes('Restore complete.'), 'the restore');
     expect(started(emulator.current, 'restoration')).toEqual([{ backup: id, status: 'COMPLETED' }]);
+  });
+
+  it("names each row's buttons after its backup, the date in the user's locale (Intl)", async () => {
+    const seeded = emulator.current.admin.seedBackup({ timestamp: '2026-12-03T19:59:56Z', deviceName: 'laptop' });
+    const panel = mount();
+    await until(() => panel.shadowRoot!.querySelector(`button[data-id="${seeded.id}"]`) !== null, 'the list');
+    const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(Date.UTC(2026, 11, 3, 19, 59, 56));
+    const item = part(panel, 'backup');
+    expect(item.textContent).toContain(`${date} (laptop)`);
+    expect(item.textContent).not.toContain('GMT');
+    expect(item.querySelector('[data-action="restore"]')!.getAttribute('aria-label')).toBe(`Restore the backup of ${date}`);
+    expect(item.querySelector('[data-action="delete"]')!.getAttribute('aria-label')).toBe(`Delete the backup of ${date}`);
+    expect(part(panel, 'progress', '[data-lifecycle="backup"]').getAttribute('aria-label')).toBe('Backup progress');
+    expect(part(panel, 'progress', '[data-lifecycle="restore"]').getAttribute('aria-label')).toBe('Restore progress');
+  });
+
+  it('deletes a backup only after its own confirmation', async () => {
+    const seeded = emulator.current.admin.seedBackup({ timestamp: '2026-12-03T19:59:56Z' });
+    const panel = mount();
+    const remove = () => panel.shadowRoot!.querySelector(`button[data-action="delete"][data-backup="${seeded.id}"]`);
+    await until(() => remove() !== null, 'the list');
+    click(remove());
+    expect(part(panel, 'delete-confirm').hidden).toBe(false);
+    expect(text(panel, 'delete-title')).toMatch(/^Delete the backup of .+\?$/);
+    click(part(panel, 'delete-dismiss-button'));
+    expect(part(panel, 'delete-confirm').hidden).toBe(true);
+    expect(remove()).not.toBeNull();
+    click(remove());
+    click(part(panel, 'delete-confirm-button'));
+    await until(() => remove() === null, 'the backup gone from the list');
+    expect(text(panel, 'announcement')).toMatch(/The backup of .+ was deleted\.$/);
+    const listed = (await (await fetch(`${emulator.url}/backups`)).json()) as { iterable: { id: string }[] };
+    expect(listed.iterable).toEqual([]);
+  });
+
+  it('announces the states politely, never the percentages', async () => {
+    const panel = mount();
+    expect(part(panel, 'announcement').getAttribute('role')).toBe('status');
+    expect(part(panel, 'status').getAttribute('role')).toBeNull();
+    click(part(panel, 'backup-button'));
+    const said = new Set<string>();
+    await until(() => {
+      said.add(text(panel, 'announcement'));
+      return text(panel, 'status').includes('Backup complete.');
+    }, 'the backup');
+    for (const words of said) expect(words).not.toMatch(/\d+%/);
+    expect(said).toContain('Backup running');
+    expect(text(panel, 'announcement')).toBe('Backup complete.');
   });
 
   it('cancels a running backup', async () => {
@@ -210,5 +258,67 @@ describe('<pieces-backup-panel>', () => {
     panel.remove();
     expect(core.backup.getSnapshot().status).toBe('active');
     core.dispose();
+  });
+
+  describe('schedule and retention attributes', () => {
+    it('previews the retention policy with reasons, and Prune now removes exactly the removals after its confirmation', async () => {
+      const now = Date.now();
+      for (const hours of [1, 26, 50, 75, 400]) emulator.current.admin.seedBackup({ timestamp: new Date(now - hours * 3_600_000).toISOString(), deviceName: 'laptop' });
+      const panel = mount({ 'keep-last': '1', 'keep-daily': '2' });
+      const items = () => [...panel.shadowRoot!.querySelectorAll('[part="retention-list"] li')] as HTMLElement[];
+      await until(() => items().length === 5, 'the preview');
+      expect(part(panel, 'retention').hidden).toBe(false);
+      expect(text(panel, 'retention-policy')).toBe('Keeping last 1, daily 2; never the newest backup, nor one being restored.');
+      const plan = panel.core!.retention.getSnapshot().plan!;
+      expect(items().map((item) => item.dataset.action)).toEqual(plan.entries.map((entry) => entry.action));
+      expect(items().map((item) => item.textContent!.replace(/^.* \(laptop\): /, ''))).toEqual(plan.entries.map((entry) => retentionText(entry)));
+      expect(items()[0]!.textContent).toMatch(/\(laptop\): keep: .*last 1/);
+      expect(items().filter((item) => item.textContent!.endsWith(': remove'))).toHaveLength(plan.remove.length);
+      expect(plan.remove).toHaveLength(3);
+
+      click(part(panel, 'prune-button'));
+      expect(part(panel, 'prune-confirm').hidden).toBe(false);
+      expect(text(panel, 'prune-title')).toBe('Remove 3 backups?');
+      click(part(panel, 'prune-dismiss-button'));
+      expect(part(panel, 'prune-confirm').hidden).toBe(true);
+      click(part(panel, 'prune-button'));
+      click(part(panel, 'prune-confirm-button'));
+      await until(() => text(panel, 'prune-status') === 'Pruned: 3 removed.', 'the prune');
+      const listed = (await (await fetch(`${emulator.url}/backups`)).json()) as { iterable: { id: string }[] };
+      expect(listed.iterable.map((backup) => backup.id).sort()).toEqual(plan.keep.map((entry) => entry.id).sort());
+      await until(() => items().length === 2, 'the preview after the prune');
+      expect((part(panel, 'prune-button') as HTMLButtonElement).disabled).toBe(true);
+    });
+
+    it('shows the schedule, pauses and resumes it; no attribute, no schedule part', async () => {
+      const plain = mount();
+      expect(part(plain, 'schedule').hidden).toBe(true);
+      expect(part(plain, 'retention').hidden).toBe(true);
+      plain.remove();
+
+      const seeded = emulator.current.admin.seedBackup({ timestamp: new Date(Date.now() - 60_000).toISOString() });
+      const panel = mount({ 'schedule-every': '6h' });
+      // this device is not known yet: the first run is due at once, and makes the period's backup
+      await until(() => text(panel, 'schedule-summary').startsWith('Last backup less than a minute ago · next in '), 'the first run');
+      expect(part(panel, 'schedule').hidden).toBe(false);
+      expect(text(panel, 'schedule-state')).toBe('every 6h: Scheduled');
+      expect(part(panel, 'schedule-state').getAttribute('role')).toBe('status');
+      expect(seeded.device_name).toBe(panel.core!.schedule.getSnapshot().deviceName);
+      click(part(panel, 'pause-button'));
+      expect(text(panel, 'schedule-state')).toBe('every 6h: Paused');
+      expect(part(panel, 'pause-button').hidden).toBe(true);
+      click(part(panel, 'resume-button'));
+      expect(text(panel, 'schedule-state')).toBe('every 6h: Scheduled');
+      expect(text(panel, 'schedule-summary')).toMatch(/· next in \d+ (h|min)$/);
+      expect(started(emulator.current, 'creation')).toHaveLength(1);
+    });
+
+    it('says an attribute that does not parse, and works on without a schedule', async () => {
+      const panel = mount({ 'schedule-every': 'often', 'keep-last': '2' });
+      expect(text(panel, 'message')).toMatch(/^The schedule or retention attributes are not valid: .*every/);
+      expect(part(panel, 'message').hidden).toBe(false);
+      expect(part(panel, 'schedule').hidden).toBe(true);
+      expect(panel.core!.schedule.getSnapshot().configured).toBe(false);
+    });
   });
 });
