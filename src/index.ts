@@ -76,6 +76,7 @@ export {
   applyRetention,
   createScheduleRunner,
   planRetention,
+  SCHEDULE_TEXTS,
   retentionText,
   scheduleText,
   type RetentionPlan,

@@ -1,5 +1,7 @@
 import { useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
-import { SCHEDULE_TEXTS, scheduleText, type Backup, type RetentionEntry } from 'pieces-backup';
+import { SCHEDULE_TEXTS, scheduleText, type Backup, type RetentionPlan } from 'pieces-backup';
+
+type RetentionEntry = RetentionPlan['entries'][number];
 import { useBackupCore, useBackups, useLifecycle, useOperations, useRetention, useSchedule } from 'pieces-backup/react';
 import { watchAssetCount } from '../shared/asset-count.js';
 import { backupDate, backupTime, deleteLabel, restoreLabel } from '../shared/backup-names.js';

@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createBackupClient, createBackupCore, type BackupCore } from 'pieces-backup';
+import { createBackupClient, createBackupCore, isPiecesBackupError, type BackupCore } from 'pieces-backup';
 import { BackupProvider } from 'pieces-backup/react';
 import { pageDaemon } from '../shared/daemon.js';
 import { pagePolicy } from '../shared/policy-query.js';
@@ -20,7 +20,7 @@ try {
   core = createBackupCore(client, { transport, ...(policy.schedule && { schedule: policy.schedule }), retention: policy.retention });
 } catch (error) {
   // by name, as the library's guards do (it works across copies of the package)
-  if (!(error instanceof Error && error.name === 'PolicyInputError')) throw error;
+  if (!isPiecesBackupError(error, 'PolicyInputError')) throw error;
   policyError = error.message;
   core = createBackupCore(client, { transport });
 }

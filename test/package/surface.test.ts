@@ -44,6 +44,7 @@ const VALUES = [
   'planRetention',
   'applyRetention',
   'createScheduleRunner',
+  'SCHEDULE_TEXTS',
   'scheduleText',
   'retentionText',
 ];

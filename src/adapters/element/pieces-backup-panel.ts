@@ -1,4 +1,5 @@
 import { createBackupClient } from '../../api/index.js';
+import { isPiecesBackupError } from '../../core/errors.js';
 import type { Backup } from '../../models/index.js';
 import type { ProgressTransport } from '../../streams/index.js';
 import {
@@ -194,7 +195,7 @@ export class PiecesBackupPanel extends Base {
       try {
         this.#core = createBackupCore(client, { ...(transport && { transport }), ...this.#policy() });
       } catch (error) {
-        if (!(error instanceof Error && error.name === 'PolicyInputError')) throw error;
+        if (!isPiecesBackupError(error, 'PolicyInputError')) throw error;
         // shown in the message part; the panel works on without a schedule
         this.#policyError = `The schedule or retention attributes are not valid: ${error.message}`;
         this.#core = createBackupCore(client, { ...(transport && { transport }) });
