@@ -87,7 +87,8 @@ describe('the shipped markdown', () => {
   });
 
   it('every ```ts and ```tsx block type-checks against the package (strict)', () => {
-    const dir = path.join(ROOT, '.build-test', 'readme-snippets');
+    // not .build-test/, which build.test.ts's tsup cleans
+    const dir = path.join(ROOT, 'test-artifacts', 'readme-snippets');
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     const origin = new Map<string, Snippet>();
