@@ -1,4 +1,5 @@
-import { createBackupClient, isConflictError, isNotFoundError, type BackupClient, type ProgressTransport } from '../src/index.js';
+import { createBackupClient, type BackupClient, type ProgressTransport } from '../src/index.js';
+import { isConflictError, isNotFoundError } from '../src/api/index.js';
 import type { OperationRecord } from '../src/emulator/index.js';
 import { openDaemon, type Daemon } from '../test/faults/daemon.js';
 import { describeSettlement, startLifecycle, type LifecycleRun } from '../test/faults/lifecycle-run.js';

@@ -1,15 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  createBackupActor,
-  createBackupClient,
-  createRestoreActor,
-  type BackupActor,
-  type LifecycleContext,
-  type ProgressTransport,
-  type RestoreActor,
-} from '../src/index.js';
+import { createBackupClient, type LifecycleContext, type ProgressTransport } from '../src/index.js';
+import { createBackupActor, createRestoreActor, type BackupActor, type RestoreActor } from '../machines/index.js';
 import { sampleAsset } from '../src/emulator/index.js';
 import { isTerminalStatus } from '../src/models/index.js';
 import { tempDir } from '../test/helpers/emulator.js';

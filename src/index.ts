@@ -1,24 +1,12 @@
 // The public API of pieces-backup, layer by layer: what users call, named one by one
-// (`test/package/surface.test.ts` lists it; nothing internal leaks).
+// (`test/package/surface.test.ts` lists it; nothing internal leaks). Errors are narrowed with
+// the one guard, `isPiecesBackupError(error, name)`, and typed as `PiecesBackupErrors[name]`;
+// the wire models are the `Wire` namespace.
 
 // Wire models
-export {
-  isTerminalStatus,
-  type Asset,
-  type Assets,
-  type Backup,
-  type BackupStatus,
-  type BackupStatusValue,
-  type BackupStreamedProgress,
-  type Backups,
-  type BackupsStreamedProgress,
-  type EmbeddedModelSchema,
-  type GroupedTimestamp,
-  type MechanismValue,
-  type OperationKind,
-  type PlatformValue,
-  type SeededBackup,
-} from './models/index.js';
+import type * as Wire from './models/wire.js';
+export type { Wire };
+export { isTerminalStatus, type Backup, type BackupStatusValue, type OperationKind, type SeededBackup } from './models/index.js';
 
 // Transport
 export {
@@ -26,47 +14,15 @@ export {
   discoverDaemon,
   exponentialBackoff,
   isTransientError,
-  type BackoffOptions,
   type BackupClient,
   type BackupClientOptions,
   type CallOptions,
-  type DiscoverDaemonOptions,
-  type FrameSink,
-  type FrameSource,
   type RetryOptions,
-  type WebSocketConstructor,
-  type WebSocketLike,
 } from './api/index.js';
 
-// Errors: one base class, one class a failure, a name guard each
-export {
-  AbortedError,
-  AuthenticationRequiredError,
-  ConflictError,
-  DaemonNotFoundError,
-  HttpError,
-  NetworkError,
-  NotFoundError,
-  PiecesBackupError,
-  ProtocolError,
-  ServerError,
-  TimeoutError,
-  UpdateRequiredError,
-  isAbortedError,
-  isAuthenticationRequiredError,
-  isConflictError,
-  isDaemonNotFoundError,
-  isHttpError,
-  isNetworkError,
-  isNotFoundError,
-  isPiecesBackupError,
-  isProtocolError,
-  isServerError,
-  isTimeoutError,
-  isUpdateRequiredError,
-  type HttpErrorName,
-  type PiecesBackupErrorName,
-} from './api/index.js';
+// Errors: one class a failure, one guard for all of them
+export type { PiecesBackupErrorName } from './api/index.js';
+export { isPiecesBackupError, type PiecesBackupErrors } from './core/errors.js';
 
 // Streams
 export {
@@ -75,53 +31,28 @@ export {
   startCreation,
   startRestoration,
   watchOperation,
-  type DiscoverOptions,
   type DiscoveredOperations,
   type OperationProgress,
-  type PollingOptions,
   type ProgressTransport,
   type RetryNotice,
-  type StartCreationOptions,
-  type StartRestorationOptions,
   type StreamOptions,
-  type WatchOperationOptions,
 } from './streams/index.js';
 
-// Machines
+// Machines: bound machines, for createActor / useActorRef / the inspector
 export {
-  CancelTimeoutError,
-  OperationFailedError,
-  OperationLostError,
-  OutcomeUnknownError,
-  backupMachine,
-  createBackupActor,
   createBackupMachine,
-  createRestoreActor,
   createRestoreMachine,
-  isCancelTimeoutError,
-  isOperationFailedError,
-  isOperationLostError,
-  isOutcomeUnknownError,
-  restoreMachine,
-  type BackupActor,
-  type BackupContext,
   type BackupEvent,
   type BackupMachine,
-  type CancelRetryOptions,
-  type LifecycleActorOptions,
-  type LifecycleClock,
   type LifecycleContext,
   type LifecycleError,
-  type LifecycleErrorKind,
   type LifecycleOptions,
-  type LifecycleRetry,
-  type RestoreActor,
-  type RestoreContext,
   type RestoreEvent,
   type RestoreMachine,
 } from '../machines/index.js';
 
-// Core: framework-free stores (`subscribe`/`getSnapshot`) that the UI adapters bind to
+// Core: the lifecycle handle and the framework-free stores (`subscribe`/`getSnapshot`) that
+// every face binds to
 export {
   BUSY_STATES,
   LIFECYCLE_TEXTS,
@@ -135,18 +66,8 @@ export {
   type BackupCoreOptions,
   type BackupLifecycle,
   type BackupSnapshot,
-  type BackupsState,
-  type BackupsStore,
-  type Equality,
-  type Lifecycle,
-  type LifecycleSnapshot,
-  type LifecycleState,
-  type LifecycleText,
-  type LifecycleTextOverrides,
   type LifecycleTexts,
-  type OperationsState,
   type RestoreLifecycle,
   type RestoreSnapshot,
-  type SettledState,
   type Store,
 } from './core/index.js';

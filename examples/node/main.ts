@@ -11,14 +11,12 @@ import { parseArgs } from 'node:util';
 import {
   BUSY_STATES,
   LIFECYCLE_TEXTS,
+  isPiecesBackupError,
   SETTLED_STATES,
   createBackupClient,
   createLifecycle,
   discoverOperations,
-  isAuthenticationRequiredError,
   isTerminalStatus,
-  isNetworkError,
-  isUpdateRequiredError,
   lifecycleText,
   type Backup,
   type BackupClient,
@@ -66,9 +64,9 @@ function explainFailure(lifecycle: AnyLifecycle): string {
 /** A failed call outside a lifecycle (the list): the typed error says what the user must do. */
 function explainError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (isAuthenticationRequiredError(error)) return `Sign in to Pieces OS and connect it to the cloud, then run this again.\n  (${message})`;
-  if (isUpdateRequiredError(error)) return `Update Pieces OS, then run this again.\n  (${message})`;
-  if (isNetworkError(error)) return `Pieces OS is not answering: is it running? Pass its address with --url.\n  (${message})`;
+  if (isPiecesBackupError(error, 'AuthenticationRequiredError')) return `Sign in to Pieces OS and connect it to the cloud, then run this again.\n  (${message})`;
+  if (isPiecesBackupError(error, 'UpdateRequiredError')) return `Update Pieces OS, then run this again.\n  (${message})`;
+  if (isPiecesBackupError(error, 'NetworkError')) return `Pieces OS is not answering: is it running? Pass its address with --url.\n  (${message})`;
   return `The backups could not be listed: ${message}`;
 }
 

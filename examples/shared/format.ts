@@ -1,13 +1,11 @@
 import {
   BUSY_STATES,
   LIFECYCLE_TEXTS,
-  isAuthenticationRequiredError,
-  isNetworkError,
-  isUpdateRequiredError,
+  isPiecesBackupError,
   lifecycleText,
   type BackupSnapshot,
   type OperationKind,
-  type PiecesBackupError,
+  type PiecesBackupErrors,
   type RestoreSnapshot,
 } from 'pieces-backup';
 
@@ -43,10 +41,10 @@ export const statusText = (kind: Kind, snapshot: Snapshot): string => lifecycleT
 export const reconnectingText = ({ context }: Snapshot): string => (context.retrying ? LIFECYCLE_TEXTS.reconnecting(context.retrying.attempt) : '');
 
 /** The list's error as something to do: a 511 or 505 from Pieces OS, or no answer at all. */
-export function listAction(error: PiecesBackupError): string {
-  if (isAuthenticationRequiredError(error)) return 'Sign in to Pieces OS and connect it to the cloud to see your backups.';
-  if (isUpdateRequiredError(error)) return 'Update Pieces OS to see your backups.';
-  if (isNetworkError(error)) return 'Pieces OS is not answering: is it running?';
+export function listAction(error: PiecesBackupErrors['PiecesBackupError']): string {
+  if (isPiecesBackupError(error, 'AuthenticationRequiredError')) return 'Sign in to Pieces OS and connect it to the cloud to see your backups.';
+  if (isPiecesBackupError(error, 'UpdateRequiredError')) return 'Update Pieces OS to see your backups.';
+  if (isPiecesBackupError(error, 'NetworkError')) return 'Pieces OS is not answering: is it running?';
   return 'The backups could not be listed.';
 }
 

@@ -1,4 +1,4 @@
-import { PiecesBackupError } from '../../src/api/index.js';
+import { PiecesBackupError, hasErrorName } from '../../src/api/index.js';
 import type { OperationKind } from '../../src/models/index.js';
 
 /**
@@ -28,6 +28,5 @@ export class OperationFailedError extends PiecesBackupError {
 }
 
 export function isOperationFailedError(error: unknown): error is OperationFailedError {
-  // by name, not instanceof: works across realms and duplicated copies of the package
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'OperationFailedError';
+  return hasErrorName(error, 'OperationFailedError');
 }

@@ -1,5 +1,7 @@
 import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
-import type { LifecycleClock } from '../index.js';
+import type { LifecycleOptions } from '../index.js';
+
+type LifecycleClock = NonNullable<LifecycleOptions['clock']>;
 
 /**
  * Virtual time for the lifecycles: timers fire only when the test advances the clock, and

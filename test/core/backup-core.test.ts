@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackupCore, type BackupCore, type BackupCoreOptions } from '../../src/core/index.js';
-import { createRestoreActor } from '../../src/index.js';
+import { createRestoreActor } from '../../machines/index.js';
 import { createBackup, useEmulator } from '../helpers/emulator.js';
 import { idle, recordingClient, started, until } from './support.js';
 

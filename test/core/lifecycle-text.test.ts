@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { LIFECYCLE_TEXTS, lifecycleText, SETTLED_STATES, toLifecycleError, type LifecycleState } from '../../src/core/index.js';
-import { backupMachine, restoreMachine, UpdateRequiredError, type BackupContext } from '../../src/index.js';
+import { backupMachine, restoreMachine, type BackupContext } from '../../machines/index.js';
+import { UpdateRequiredError } from '../../src/api/index.js';
 
 // The one text model of a lifecycle: a pure function of a snapshot, English by default.
 

@@ -1,15 +1,7 @@
 import type { SnapshotFrom } from 'xstate';
 import { describe, expectTypeOf, it } from 'vitest';
-import {
-  createBackupClient,
-  createLifecycle,
-  lifecycleText,
-  type BackupMachine,
-  type LifecycleState,
-  type LifecycleTextOverrides,
-  type OperationKind,
-  type RestoreMachine,
-} from '../../src/index.js';
+import { createBackupClient, createLifecycle, lifecycleText, type BackupMachine, type OperationKind, type RestoreMachine } from '../../src/index.js';
+import { type LifecycleState, type LifecycleTextOverrides } from '../../src/core/index.js';
 
 const client = createBackupClient({ baseUrl: 'http://127.0.0.1:1' });
 

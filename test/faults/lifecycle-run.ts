@@ -1,12 +1,6 @@
 import { exponentialBackoff } from '../../src/api/index.js';
-import {
-  createBackupActor,
-  createBackupClient,
-  createRestoreActor,
-  type LifecycleContext,
-  type LifecycleOptions,
-  type ProgressTransport,
-} from '../../src/index.js';
+import { createBackupClient, type LifecycleContext, type LifecycleOptions, type ProgressTransport } from '../../src/index.js';
+import { createBackupActor, createRestoreActor } from '../../machines/index.js';
 import type { Daemon } from './daemon.js';
 import { retryingOf, type Baseline, type EndState, type RetryingInfo } from './truth.js';
 

@@ -11,40 +11,37 @@ import * as solid from '../../src/adapters/solid/index.js';
 import * as svelte from '../../src/adapters/svelte/index.js';
 import * as vue from '../../src/adapters/vue/index.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { createActor } from 'xstate';
 import {
-  createBackupActor,
   createBackupClient,
   createBackupCore,
-  createRestoreActor,
+  createBackupMachine,
+  createLifecycle,
+  createRestoreMachine,
   discoverDaemon,
-  isAuthenticationRequiredError,
-  isCancelTimeoutError,
-  isOperationFailedError,
-  isOperationLostError,
-  isUpdateRequiredError,
+  isPiecesBackupError,
   select,
+  type Backup,
   type BackupClient,
   type BackupCore,
   type BackupEvent,
   type BackupSnapshot,
   type BackupStatusValue,
-  type BackupsState,
-  type CancelTimeoutError,
   type LifecycleError,
-  type LifecycleErrorKind,
-  type OperationFailedError,
-  type OperationLostError,
+  type PiecesBackupErrors,
   type RestoreEvent,
   type RestoreSnapshot,
   type Store,
-  type UpdateRequiredError,
+  type Wire,
 } from '../../src/index.js';
+
+type BackupsState = ReturnType<BackupCore['backups']['getSnapshot']>;
 
 declare const client: BackupClient;
 
 describe('snapshots', () => {
   it('a backup snapshot carries the context a UI shows, with its nulls', () => {
-    const snapshot = createBackupActor(client).getSnapshot();
+    const snapshot = createLifecycle(client, 'creation').getSnapshot();
     expectTypeOf(snapshot).toEqualTypeOf<BackupSnapshot>();
     expectTypeOf(snapshot.context.percentage).toEqualTypeOf<number>();
     expectTypeOf(snapshot.context.eta).toEqualTypeOf<number | null>();
@@ -56,24 +53,24 @@ describe('snapshots', () => {
   });
 
   it('states are a closed set: matches() refuses a state that does not exist', () => {
-    const snapshot = createBackupActor(client).getSnapshot();
+    const snapshot = createLifecycle(client, 'creation').getSnapshot();
     expectTypeOf(snapshot.matches('running')).toEqualTypeOf<boolean>();
     // @ts-expect-error no such state
     snapshot.matches('paused');
-    const restore: RestoreSnapshot = createRestoreActor(client).getSnapshot();
+    const restore: RestoreSnapshot = createLifecycle(client, 'restoration').getSnapshot();
     expectTypeOf(restore.matches('confirming')).toEqualTypeOf<boolean>();
   });
 
   it('a lifecycle error says whether the outcome is known and what to do', () => {
     expectTypeOf<LifecycleError['outcomeUnknown']>().toEqualTypeOf<boolean>();
-    expectTypeOf<LifecycleError['kind']>().toEqualTypeOf<LifecycleErrorKind>();
+    expectTypeOf<LifecycleError['kind']>().toExtend<string>();
     expectTypeOf<LifecycleError['userAction']>().toEqualTypeOf<string>();
   });
 });
 
 describe('events', () => {
   it('the backup actor takes START, CANCEL, RETRY, ATTACH by id, and nothing else', () => {
-    const actor = createBackupActor(client);
+    const actor = createActor(createBackupMachine(client));
     expectTypeOf<{ type: 'START' }>().toExtend<BackupEvent>();
     expectTypeOf<{ type: 'ATTACH'; backupId: string }>().toExtend<BackupEvent>();
     actor.send({ type: 'CANCEL' });
@@ -84,7 +81,7 @@ describe('events', () => {
   });
 
   it('the restore actor takes RESTORE with a backup id and an explicit confirmation', () => {
-    const actor = createRestoreActor(client);
+    const actor = createActor(createRestoreMachine(client));
     actor.send({ type: 'RESTORE', backupId: 'b1', confirm: true });
     expectTypeOf<{ type: 'CONFIRM' }>().toExtend<RestoreEvent>();
     // @ts-expect-error which backup?
@@ -95,20 +92,28 @@ describe('events', () => {
 });
 
 describe('error guards', () => {
-  it('narrow unknown to the typed errors, with their fields', () => {
+  it('one guard narrows unknown to the typed error its name says, with its fields', () => {
     const error: unknown = undefined;
-    if (isUpdateRequiredError(error)) {
-      expectTypeOf(error).toEqualTypeOf<UpdateRequiredError>();
+    if (isPiecesBackupError(error, 'UpdateRequiredError')) {
+      expectTypeOf(error).toEqualTypeOf<PiecesBackupErrors['UpdateRequiredError']>();
       expectTypeOf(error.status).toEqualTypeOf<505>();
     }
-    if (isAuthenticationRequiredError(error)) expectTypeOf(error.status).toEqualTypeOf<511>();
-    if (isOperationFailedError(error)) {
-      expectTypeOf(error).toEqualTypeOf<OperationFailedError>();
+    if (isPiecesBackupError(error, 'AuthenticationRequiredError')) expectTypeOf(error.status).toEqualTypeOf<511>();
+    if (isPiecesBackupError(error, 'OperationFailedError')) {
+      expectTypeOf(error).toEqualTypeOf<PiecesBackupErrors['OperationFailedError']>();
       expectTypeOf(error.backupId).toEqualTypeOf<string | null>();
     }
-    if (isOperationLostError(error)) expectTypeOf(error).toEqualTypeOf<OperationLostError>();
-    if (isCancelTimeoutError(error)) expectTypeOf(error.name).toEqualTypeOf<'CancelTimeoutError'>();
-    expectTypeOf<CancelTimeoutError>().toExtend<Error>();
+    if (isPiecesBackupError(error, 'HttpError')) expectTypeOf(error.status).toEqualTypeOf<number>();
+    if (isPiecesBackupError(error, 'CancelTimeoutError')) expectTypeOf(error.name).toEqualTypeOf<'CancelTimeoutError'>();
+    if (isPiecesBackupError(error)) expectTypeOf(error.name).toEqualTypeOf<PiecesBackupErrors[keyof PiecesBackupErrors]['name']>();
+    expectTypeOf<PiecesBackupErrors['CancelTimeoutError']>().toExtend<Error>();
+    // @ts-expect-error no error of that name
+    isPiecesBackupError(error, 'TypeError');
+  });
+
+  it('the wire models are one namespace', () => {
+    expectTypeOf<Wire.Backup>().toEqualTypeOf<Backup>();
+    expectTypeOf<Wire.BackupStatus['value']>().toEqualTypeOf<BackupStatusValue | undefined>();
   });
 });
 

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createBackupActor, type BackupClient } from '../../src/index.js';
+import { createLifecycle, type BackupClient } from '../../src/index.js';
 import { useTestDaemon, waitForState } from '../../src/testing/index.js';
 
 // The app's function under test: it starts a backup the way the app does.
 function backUpNow(client: BackupClient) {
-  const backup = createBackupActor(client, { transport: 'ndjson' });
-  backup.send({ type: 'START' });
+  const backup = createLifecycle(client, 'creation', { transport: 'ndjson' });
+  backup.start();
   return backup;
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { BackupActor, LifecycleClock } from '../../src/index.js';
+import type { BackupActor, LifecycleClock } from '../../machines/index.js';
 import * as testing from '../../src/testing/index.js';
 import { createVirtualClock, waitForState, type StateTarget } from '../../src/testing/index.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBackupActor, createRestoreActor } from '../../src/index.js';
+import { createBackupActor, createRestoreActor } from '../../machines/index.js';
 import { startTestDaemon, useTestDaemon, waitForState } from '../../src/testing/index.js';
 
 // The kit against itself: only its public exports and the library's.

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBackupActor, createLifecycle, type BackupActor } from '../../src/index.js';
+import { createLifecycle } from '../../src/index.js';
+import { createBackupActor, type BackupActor } from '../../machines/index.js';
 import { createVirtualClock, useTestDaemon, waitForState } from '../../src/testing/index.js';
 
 const actors: BackupActor[] = [];

@@ -13,6 +13,8 @@ export { TimeoutError } from './timeout-error.js';
 export { UpdateRequiredError } from './update-required-error.js';
 export { toBackupError } from './to-backup-error.js';
 export {
+  HTTP_ERROR_NAMES,
+  hasErrorName,
   isAbortedError,
   isAuthenticationRequiredError,
   isConflictError,

@@ -23,7 +23,12 @@ function hasName<N extends PiecesBackupErrorName>(error: unknown, names: readonl
   return isPiecesBackupError(error) && (names as readonly string[]).includes(error.name);
 }
 
-const HTTP_ERROR_NAMES: readonly HttpErrorName[] = [
+/** The one test every guard of every layer makes: one of ours (the brand), and this `name`. */
+export function hasErrorName(error: unknown, name: PiecesBackupErrorName): boolean {
+  return isPiecesBackupError(error) && error.name === name;
+}
+
+export const HTTP_ERROR_NAMES: readonly HttpErrorName[] = [
   'HttpError',
   'NotFoundError',
   'ConflictError',

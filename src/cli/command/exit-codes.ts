@@ -1,11 +1,4 @@
-import {
-  isAuthenticationRequiredError,
-  isDaemonNotFoundError,
-  isNetworkError,
-  isTimeoutError,
-  isUpdateRequiredError,
-  type LifecycleError,
-} from '../../index.js';
+import { isPiecesBackupError, type LifecycleError } from '../../index.js';
 
 /** What `pieces-backup` exits with: one code a way to end, so scripts can branch on it. */
 export const EXIT_CODES = {
@@ -57,8 +50,8 @@ export function exitCodeOfLifecycleError(error: LifecycleError): ExitCode {
 
 /** The exit code of an error thrown by a single request (list, delete, status) or by discovery. */
 export function exitCodeOfError(error: unknown): ExitCode {
-  if (isUpdateRequiredError(error)) return EXIT_CODES.updateRequired;
-  if (isAuthenticationRequiredError(error)) return EXIT_CODES.authenticationRequired;
-  if (isDaemonNotFoundError(error) || isNetworkError(error) || isTimeoutError(error)) return EXIT_CODES.daemonNotFound;
+  if (isPiecesBackupError(error, 'UpdateRequiredError')) return EXIT_CODES.updateRequired;
+  if (isPiecesBackupError(error, 'AuthenticationRequiredError')) return EXIT_CODES.authenticationRequired;
+  if (isPiecesBackupError(error, 'DaemonNotFoundError') || isPiecesBackupError(error, 'NetworkError') || isPiecesBackupError(error, 'TimeoutError')) return EXIT_CODES.daemonNotFound;
   return EXIT_CODES.failed;
 }

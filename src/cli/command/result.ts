@@ -1,5 +1,5 @@
 import { toLifecycleError } from '../../core/index.js';
-import { isDaemonNotFoundError } from '../../index.js';
+import { isPiecesBackupError } from '../../index.js';
 import { exitCodeOfError, type ExitCode } from './exit-codes.js';
 import type { OutputMode } from '../output/output-mode.js';
 
@@ -27,7 +27,7 @@ export function printResult(command: string, result: CommandResult, mode: Output
 /** A thrown error as a result: its exit code, its message, and what the user can do. */
 export function failureResult(error: unknown, { url }: { url: string | undefined }): CommandResult {
   const exitCode = exitCodeOfError(error);
-  if (isDaemonNotFoundError(error)) {
+  if (isPiecesBackupError(error, 'DaemonNotFoundError')) {
     const action = url
       ? `Nothing answers as Pieces OS at ${url}: check that it runs there, or leave out --url to look for it.`
       : 'Start Pieces OS, or pass --url where it listens.';

@@ -2,10 +2,10 @@ import { firstValueFrom, timeout } from 'rxjs';
 import { discoveryTransport } from '../../core/index.js';
 import {
   discoverOperations,
-  isNotFoundError,
+  isPiecesBackupError,
   isTerminalStatus,
   type BackupClient,
-  type BackupStatus,
+  type Wire,
   type OperationKind,
   type OperationProgress,
 } from '../../index.js';
@@ -19,20 +19,20 @@ const DISCOVERY_TIMEOUT_MS = 10_000;
 const percent = (value: number | null | undefined) => (typeof value === 'number' ? ` ${Math.floor(value)}%` : '');
 
 /** The status of one kind of operation on a backup; null when there never was one (404). */
-export async function statusOrNull(client: BackupClient, kind: OperationKind, backupId: string): Promise<BackupStatus | null> {
+export async function statusOrNull(client: BackupClient, kind: OperationKind, backupId: string): Promise<Wire.BackupStatus | null> {
   try {
     return await client.status(kind, backupId);
   } catch (error) {
-    if (isNotFoundError(error)) return null;
+    if (isPiecesBackupError(error, 'NotFoundError')) return null;
     throw error;
   }
 }
 
 /** Whether a status answer says the operation still runs. */
-export const inProgress = (status: BackupStatus | null): boolean =>
+export const inProgress = (status: Wire.BackupStatus | null): boolean =>
   status !== null && !isTerminalStatus(status.value ?? 'UNKNOWN');
 
-const describeStatus = (status: BackupStatus | null) => (status ? `${status.value ?? 'UNKNOWN'}${percent(status.percentage)}` : 'none');
+const describeStatus = (status: Wire.BackupStatus | null) => (status ? `${status.value ?? 'UNKNOWN'}${percent(status.percentage)}` : 'none');
 
 async function ofOne(client: BackupClient, backupId: string): Promise<CommandResult> {
   const [creation, restoration] = await Promise.all([

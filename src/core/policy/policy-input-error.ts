@@ -1,4 +1,4 @@
-import { PiecesBackupError } from '../../api/errors/index.js';
+import { PiecesBackupError, hasErrorName } from '../../api/errors/index.js';
 
 /**
  * A schedule or retention policy that cannot be used: a duration or time of day that does
@@ -29,6 +29,5 @@ export class PolicyInputError extends PiecesBackupError {
 }
 
 export function isPolicyInputError(error: unknown): error is PolicyInputError {
-  // by name, not instanceof: works across realms and duplicated copies of the package
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'PolicyInputError';
+  return hasErrorName(error, 'PolicyInputError');
 }

@@ -1,4 +1,4 @@
-import { PiecesBackupError } from '../../api/errors/index.js';
+import { PiecesBackupError, hasErrorName } from '../../api/errors/index.js';
 /**
  * A cancel was asked for but not confirmed before its deadline: the cancel request itself
  * kept failing (an outage), or the daemon accepted it and never reported `CANCELED`. The
@@ -27,6 +27,5 @@ export class CancelTimeoutError extends PiecesBackupError {
 }
 
 export function isCancelTimeoutError(error: unknown): error is CancelTimeoutError {
-  // by name, not instanceof: works across realms and duplicated copies of the package
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'CancelTimeoutError';
+  return hasErrorName(error, 'CancelTimeoutError');
 }

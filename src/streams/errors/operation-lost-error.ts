@@ -1,4 +1,4 @@
-import { PiecesBackupError } from '../../api/errors/index.js';
+import { PiecesBackupError, hasErrorName } from '../../api/errors/index.js';
 import type { OperationKind } from '../../models/index.js';
 
 /**
@@ -25,6 +25,5 @@ export class OperationLostError extends PiecesBackupError {
 }
 
 export function isOperationLostError(error: unknown): error is OperationLostError {
-  // by name, not instanceof: works across realms and duplicated copies of the package
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'OperationLostError';
+  return hasErrorName(error, 'OperationLostError');
 }

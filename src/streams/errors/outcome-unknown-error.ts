@@ -1,4 +1,4 @@
-import { PiecesBackupError } from '../../api/errors/index.js';
+import { PiecesBackupError, hasErrorName } from '../../api/errors/index.js';
 import type { OperationKind } from '../../models/index.js';
 
 /**
@@ -25,6 +25,5 @@ export class OutcomeUnknownError extends PiecesBackupError {
 }
 
 export function isOutcomeUnknownError(error: unknown): error is OutcomeUnknownError {
-  // by name, not instanceof: works across realms and duplicated copies of the package
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'OutcomeUnknownError';
+  return hasErrorName(error, 'OutcomeUnknownError');
 }

@@ -4,7 +4,7 @@ import { Fragment, Profiler, StrictMode, createElement as h, useEffect, type Rea
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BackupProvider, useBackupCore, useBackups, useLifecycle, useOperations } from '../../../src/adapters/react/index.js';
 import { shallowEqual, type BackupCore } from '../../../src/core/index.js';
-import { ConflictError, isConflictError } from '../../../src/index.js';
+import { ConflictError, isConflictError } from '../../../src/api/index.js';
 import { createBackup, useEmulator } from '../../helpers/emulator.js';
 import { countingCore, idle, started, until } from '../../core/support.js';
 

@@ -1,4 +1,4 @@
-import { createBackupClient, createLifecycle, lifecycleText, type LifecycleSnapshot } from '../../../index.js';
+import { createBackupClient, createLifecycle, lifecycleText, type BackupSnapshot, type RestoreSnapshot } from '../../../index.js';
 import type { Emulator } from '../../../emulator/index.js';
 import type { AnyLifecycle } from '../../lifecycle/follow-lifecycle.js';
 import { startDashboard } from './dashboard.js';
@@ -15,7 +15,7 @@ function describe(label: string, lifecycle: AnyLifecycle): string {
 }
 
 /** Resolves when the lifecycle settles; prints a line whenever the state or whole percentage changes. */
-function follow(label: string, lifecycle: AnyLifecycle, begin: () => void): Promise<LifecycleSnapshot> {
+function follow(label: string, lifecycle: AnyLifecycle, begin: () => void): Promise<BackupSnapshot | RestoreSnapshot> {
   return new Promise((resolve) => {
     let last = '';
     const unsubscribe = lifecycle.subscribe(() => {
