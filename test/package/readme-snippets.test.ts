@@ -83,7 +83,7 @@ describe('the shipped markdown', () => {
     const readme = ALL[SHIPPED_DOCS.indexOf('README.md')]!;
     expect(readme.checked.length).toBeGreaterThanOrEqual(8);
     expect(readme.checked.some((snippet) => snippet.lang === 'tsx' && snippet.code.includes('useBackups'))).toBe(true);
-    expect(readme.checked.some((snippet) => snippet.code.includes('createRestoreActor'))).toBe(true);
+    expect(readme.checked.some((snippet) => snippet.code.includes("createLifecycle(client, 'restoration')"))).toBe(true);
   });
 
   it('every ```ts and ```tsx block type-checks against the package (strict)', () => {

@@ -234,13 +234,13 @@ async function main(): Promise<void> {
 // Type-checked in the scratch project: each subpath's public types, as a user writes them.
 const USES = `import {
   createBackupClient,
-  createBackupActor,
+  createLifecycle,
   createRestoreMachine,
   discoverDaemon,
-  isHttpError,
-  type BackupContext,
+  isPiecesBackupError,
   type BackupEvent,
   type BackupSnapshot,
+  type LifecycleContext,
 } from 'pieces-backup';
 import { startEmulator, type Emulator } from 'pieces-backup/emulator';
 import { useBackupCore } from 'pieces-backup/react';
@@ -254,16 +254,16 @@ import * as testing from 'pieces-backup/testing';
 export async function main(): Promise<void> {
   const emulator: Emulator = await startEmulator({ port: 0 });
   const client = createBackupClient({ baseUrl: emulator.url });
-  const actor = createBackupActor(client);
-  const context: BackupContext = actor.getSnapshot().context;
+  const actor = createLifecycle(client, 'creation');
+  const context: LifecycleContext = actor.getSnapshot().context;
   const start: BackupEvent = { type: 'START' };
-  actor.send(start);
+  actor.start();
   const percentage: number = context.percentage;
   const bytes: Buffer = emulator.admin.readDatabaseBytes();
   const found: string = await discoverDaemon();
   const failure: unknown = new Error('x');
-  if (isHttpError(failure)) console.log(failure.status);
-  console.log(percentage, bytes.length, found, createRestoreMachine(client).id);
+  if (isPiecesBackupError(failure, 'HttpError')) console.log(failure.status);
+  console.log(start.type, percentage, bytes.length, found, createRestoreMachine(client).id);
   defineBackupPanel('my-panel');
   const panel: HTMLElement = new PiecesBackupPanel();
   const hook: typeof useBackupCore = useBackupCore;
