@@ -38,7 +38,7 @@ describe('tree-shaking the packed package', () => {
   });
 
   it('importing a machine does bring xstate (the markers above would see it)', async () => {
-    const { code, packages } = await bundle(packed.app, "import { createBackupActor } from 'pieces-backup'; console.log(createBackupActor);");
+    const { code, packages } = await bundle(packed.app, "import { createBackupMachine } from 'pieces-backup'; console.log(createBackupMachine);");
     expect(dependencies(packages)).toContain('xstate');
     expect(code).toMatch(XSTATE_MARKERS);
   });
