@@ -18,6 +18,7 @@ export const FIGURE_KEYS: readonly string[] = [
   'active_handles_growth_10k_lifecycles',
   'emulator_backup_vs_copy_ratio',
   'emulator_restore_vs_copy_ratio',
+  'emulator_integrity_check_vs_copy_ratio',
   'emulator_status_rps',
   'emulator_status_p99_ms',
   'emulator_status_errors',

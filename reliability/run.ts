@@ -10,6 +10,7 @@ import { crashLoops } from './crash-loop.js';
 import { hostileInput } from './hostile-input.js';
 import { load } from './load.js';
 import { atMost, errorText, type ProbeResult, type Scale } from './probe.js';
+import { proxyFaults } from './proxy-faults.js';
 import { transportFaults } from './transport-faults.js';
 
 // `npm run reliability` (full) and `npm run reliability:ci` (--ci: a few runs of each probe).
@@ -21,6 +22,7 @@ const PROBES: Record<string, (scale: Scale) => Promise<ProbeResult>> = {
   'cancel-create': cancelCreate,
   'crash-loop': crashLoops,
   'transport-faults': transportFaults,
+  'proxy-faults': proxyFaults,
   concurrency,
   'hostile-input': hostileInput,
   // last, alone: its rates are measured on a quiet suite

@@ -16,7 +16,6 @@ export {
   isTransientError,
   type BackupClient,
   type BackupClientOptions,
-  type CallOptions,
   type RetryOptions,
 } from './api/index.js';
 
@@ -31,10 +30,8 @@ export {
   startCreation,
   startRestoration,
   watchOperation,
-  type DiscoveredOperations,
   type OperationProgress,
   type ProgressTransport,
-  type RetryNotice,
   type StreamOptions,
 } from './streams/index.js';
 
@@ -70,4 +67,18 @@ export {
   type RestoreLifecycle,
   type RestoreSnapshot,
   type Store,
+} from './core/index.js';
+
+// Policy (issue 17): the pure functions a script calls (plan a prune, apply it, run a
+// schedule of its own) and the words of the core's schedule and retention handles; their
+// other types are read off the handles (`BackupCore['schedule']`) and the options
+export {
+  applyRetention,
+  createScheduleRunner,
+  planRetention,
+  retentionText,
+  scheduleText,
+  type RetentionPlan,
+  type RetentionPolicy,
+  type ScheduleView,
 } from './core/index.js';

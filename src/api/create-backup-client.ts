@@ -60,6 +60,8 @@ export function createBackupClient(options: BackupClientOptions): BackupClient {
     json,
     signal: call?.signal,
     timeout: call?.timeout ?? (long ? operationTimeout : timeout),
+    // an answer that has begun must keep coming, even when the call itself may take long
+    stallTimeout: timeout,
   });
 
   const readJson =

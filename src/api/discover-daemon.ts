@@ -63,11 +63,22 @@ const FOUND = 'ok';
 /** `FOUND`, or what the candidate did instead (`answered 404 Not Found`, `no answer: ...`). */
 async function probe(baseUrl: string, options: DiscoverDaemonOptions): Promise<string> {
   const fetch = options.fetch ?? globalThis.fetch;
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? 500);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const timeoutMs = options.timeoutMs ?? 500;
+  const controller = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+  // the bound covers the body too, on its own timer (see read-body.ts): a health answer can stall after its headers
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
   try {
-    const response = await fetch(`${baseUrl}/.well-known/health`, { signal, headers: { accept: 'text/plain' } });
-    const body = await response.text();
+    const answer = async () => {
+      const response = await fetch(`${baseUrl}/.well-known/health`, { signal, headers: { accept: 'text/plain' } });
+      return { response, body: await response.text() };
+    };
+    const answering = answer();
+    answering.catch(() => undefined);
+    const { response, body } = await Promise.race([answering, deadline]);
     if (response.status === 200 && body.startsWith('ok')) return FOUND;
     if (response.status === 200) return 'answered 200 but not `ok...`';
     const answered = `answered ${`${response.status} ${response.statusText}`.trim()}`;
@@ -76,5 +87,8 @@ async function probe(baseUrl: string, options: DiscoverDaemonOptions): Promise<s
     // Refused, timed out, or not HTTP at all: not the daemon.
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
     return `no answer: ${cause instanceof Error ? cause.message : String(cause)}`;
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
   }
 }

@@ -44,6 +44,7 @@ export {
   isNotFoundError,
   isPiecesBackupError,
   isProtocolError,
+  isRequestUnsent,
   isServerError,
   isTimeoutError,
   isUpdateRequiredError,

@@ -33,6 +33,8 @@ export function toWebSocketUrl(httpUrl: string): string {
  * `AuthenticationRequiredError`, ...) with the close reason as body; an upgrade refused with
  * an HTTP status (under Node) is that `HttpError`, with the daemon's text when `ws` hands it
  * over; any other close is a `NetworkError`. Each `open` connects its own socket; `close` closes it and detaches.
+ * A `NetworkError` or `TimeoutError` before the upgrade completed says `requestSent: false`: no
+ * start frame went out, so the daemon started nothing (`isRequestUnsent`).
  */
 export function createWebSocketFrameSource<T>(options: WebSocketFrameSourceOptions<T>): FrameSource<T> {
   return {
@@ -42,10 +44,14 @@ export function createWebSocketFrameSource<T>(options: WebSocketFrameSourceOptio
       let socket: WebSocketLike | undefined;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let lastError: string | undefined;
+      // the daemon starts an operation on the start frame only: before it, nothing was asked
+      let requestSent = false;
 
       const onOpen = () => {
         clearTimeout(timer);
-        if (options.start !== undefined) socket?.send(JSON.stringify(options.start));
+        if (options.start === undefined) return;
+        requestSent = true;
+        socket?.send(JSON.stringify(options.start));
       };
       const onMessage = (event: { data: unknown }) => {
         if (typeof event.data !== 'string') {
@@ -65,7 +71,7 @@ export function createWebSocketFrameSource<T>(options: WebSocketFrameSourceOptio
       const onClose = (event: { code: number; reason: string }) => {
         detach();
         if (event.code === NORMAL_CLOSURE) return sink.complete();
-        sink.error(closeError(event.code, event.reason, lastError, url));
+        sink.error(closeError(event.code, event.reason, lastError, url, requestSent));
       };
       const onAbort = () => fail(new AbortedError({ reason: signal?.reason, what: `WebSocket ${url}` }));
 
@@ -92,7 +98,7 @@ export function createWebSocketFrameSource<T>(options: WebSocketFrameSourceOptio
         try {
           socket = new WebSocket(url);
         } catch (error) {
-          return fail(new NetworkError({ method: 'GET', url }, { cause: error }));
+          return fail(new NetworkError({ method: 'GET', url, requestSent: false }, { cause: error }));
         }
         socket.addEventListener('open', onOpen);
         socket.addEventListener('message', onMessage);
@@ -101,7 +107,8 @@ export function createWebSocketFrameSource<T>(options: WebSocketFrameSourceOptio
         readRefusedUpgrade(socket, url, fail);
         if (options.timeout !== false) {
           const timeoutMs = options.timeout;
-          timer = setTimeout(() => fail(new TimeoutError({ timeoutMs, method: 'GET', url })), timeoutMs);
+          // the upgrade never completed (e.g. the connection went silent part-way through the 101)
+          timer = setTimeout(() => fail(new TimeoutError({ timeoutMs, method: 'GET', url, requestSent: false })), timeoutMs);
         }
       };
 
@@ -110,7 +117,7 @@ export function createWebSocketFrameSource<T>(options: WebSocketFrameSourceOptio
       } else {
         signal?.addEventListener('abort', onAbort, { once: true });
         resolveWebSocket(options.WebSocket).then(connect, (error: unknown) =>
-          fail(new NetworkError({ method: 'GET', url, message: 'no WebSocket implementation available' }, { cause: error })),
+          fail(new NetworkError({ method: 'GET', url, message: 'no WebSocket implementation available', requestSent: false }, { cause: error })),
         );
       }
 
@@ -160,14 +167,14 @@ function readRefusedUpgrade(socket: WebSocketLike, url: string, fail: (error: Er
   });
 }
 
-function closeError(code: number, reason: string, lastError: string | undefined, url: string): Error {
+function closeError(code: number, reason: string, lastError: string | undefined, url: string, requestSent: boolean): Error {
   // The protocol maps HTTP statuses into 4000-4999: 4404, 4409, 4505, 4511, 4400.
   if (code >= 4000 && code <= 4999) return createHttpError({ status: code - 4000, body: reason, method: 'GET', url });
   // A refused upgrade is an HTTP answer, not a network failure.
   const refused = lastError?.match(/Unexpected server response: (\d{3})/);
   if (refused) return createHttpError({ status: Number(refused[1]), body: lastError, method: 'GET', url });
   const why = [reason, lastError].filter(Boolean).join('; ');
-  return new NetworkError({ method: 'GET', url, message: `WebSocket ${url} closed with ${code}${why ? `: ${why}` : ''}` });
+  return new NetworkError({ method: 'GET', url, requestSent, message: `WebSocket ${url} closed with ${code}${why ? `: ${why}` : ''}` });
 }
 
 let wsModule: Promise<WebSocketConstructor> | undefined;

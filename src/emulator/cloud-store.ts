@@ -63,8 +63,9 @@ export class CloudStore {
     return path.join(this.objectsDir, sha256);
   }
 
-  partialPath(sha256: string): string {
-    return path.join(this.objectsDir, `${sha256}.partial`);
+  /** Where a creation (or a seed) `id` stages its object until the commit renames it to `<sha256>`. */
+  stagingPath(id: string): string {
+    return path.join(this.objectsDir, `${id}.partial`);
   }
 
   get(id: string): Manifest | undefined {
@@ -90,11 +91,19 @@ export class CloudStore {
     return backups.sort((a, b) => Number(b.timestamp) - Number(a.timestamp) || (a.id < b.id ? 1 : -1));
   }
 
-  /** Makes an uploaded object visible; then the manifest, last, makes the backup visible. */
-  commit(manifest: Manifest): void {
-    const partial = this.partialPath(manifest.sha256);
-    if (fs.existsSync(partial)) fs.renameSync(partial, this.objectPath(manifest.sha256));
-    fsyncDirectory(this.objectsDir);
+  /**
+   * Makes the object staged (and fsynced) at `staged` visible as `objects/<sha256>` (rename,
+   * fsync of the folder); then the manifest, last, makes the backup visible.
+   * Content-addressed: when an object of those bytes exists, the staged copy is dropped.
+   */
+  commit(manifest: Manifest, staged: string): void {
+    const object = this.objectPath(manifest.sha256);
+    if (fs.existsSync(object)) {
+      fs.rmSync(staged, { force: true });
+    } else {
+      fs.renameSync(staged, object);
+      fsyncDirectory(this.objectsDir);
+    }
     writeFileAtomic(this.manifestPath(manifest.backup.id), `${JSON.stringify(manifest, null, 2)}\n`);
   }
 

@@ -7,16 +7,24 @@ import { loadSqlite } from './load-sqlite.js';
 
 type Connection = InstanceType<typeof Database>;
 
-/** `PRAGMA integrity_check` on a file without changing it. */
+/**
+ * Whether a file is an intact emulator database (`PRAGMA quick_check` passes and it has the
+ * assets table), without changing it. A restoration runs it on a staging file whose sha256
+ * already matched the manifest, so the bytes are exactly the backup's; what is left to catch
+ * is a backup that is not a sound database (a damaged or foreign file). `quick_check` checks
+ * every page, record and freelist like `integrity_check`, in O(N) instead of O(N log N): it
+ * skips only the comparison of indexes with their tables, a damage a byte copy of a sound
+ * database cannot have (about 0.65x the time of `integrity_check` on 100 MB, bench/results.json).
+ */
 export function isIntactDatabase(file: string): boolean {
   // outside the try: a missing better-sqlite3 is not a damaged file
   const Sqlite = loadSqlite();
   let connection: Connection | undefined;
   try {
     connection = new Sqlite(file, { readonly: true, fileMustExist: true });
-    const rows = connection.pragma('integrity_check') as Array<{ integrity_check: string }>;
+    const rows = connection.pragma('quick_check') as Array<{ quick_check: string }>;
     const table = connection.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='assets'").get();
-    return rows.length === 1 && rows[0]?.integrity_check === 'ok' && table !== undefined;
+    return rows.length === 1 && rows[0]?.quick_check === 'ok' && table !== undefined;
   } catch {
     return false;
   } finally {
@@ -87,12 +95,21 @@ export class LocalDatabase {
    * rename is atomic, so a crash leaves the old or the new database, never a mix.
    */
   replaceWith(staging: string): void {
+    // Held open across the rename, so freeing the old file's blocks (about 24 ms for 100 MB
+    // on ext4) happens when this fd closes on the thread pool, not inside the rename.
+    let old: number | undefined;
+    try {
+      old = fs.openSync(this.file, 'r');
+    } catch {
+      // no database file yet: nothing to free
+    }
     this.close();
     try {
       fs.renameSync(staging, this.file);
       fsyncDirectory(path.dirname(this.file));
     } finally {
       this.open();
+      if (old !== undefined) fs.close(old, () => undefined);
     }
   }
 

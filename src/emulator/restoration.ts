@@ -12,9 +12,10 @@ export function stagingPath(env: OperationEnv, id: string): string {
 
 /**
  * Starts a restoration: download the cloud object at the configured rate into a staging file
- * beside the database, verify its hash and `integrity_check`, then swap it in with one atomic
- * rename. Until that rename the live database is never touched, so a cancel or a failure
- * leaves it byte-identical.
+ * beside the database, hashing each piece as it is written (one read of the object), then
+ * compare the hash with the manifest's and check the staged database (`quick_check`) while
+ * its fsync runs, then swap it in with one atomic rename. Until that rename the live database
+ * is never touched, so a cancel or a failure leaves it byte-identical.
  */
 export function startRestoration(env: OperationEnv, manifest: Manifest): Operation {
   const operation = new Operation('restoration', manifest.backup);
@@ -27,10 +28,12 @@ export function startRestoration(env: OperationEnv, manifest: Manifest): Operati
     progressFrames: env.progressFrames,
     rateBytesPerSecond: () => env.state().rateBytesPerSecond,
     onProgress: (copied, total) => operation.progress((copied / total) * 100),
-    onDone: (downloaded) => {
+    verify: (downloaded) => {
+      if (downloaded !== manifest.sha256) throw new Error('downloaded backup does not match its hash');
+      if (!isIntactDatabase(staging)) throw new Error('downloaded backup is not an intact database');
+    },
+    onDone: () => {
       try {
-        if (downloaded !== manifest.sha256) throw new Error('downloaded backup does not match its hash');
-        if (!isIntactDatabase(staging)) throw new Error('downloaded backup is not an intact database');
         env.db.replaceWith(staging);
         operation.complete();
       } catch (error) {

@@ -3,9 +3,9 @@ import path from 'node:path';
 
 /** Where staging files live, and the files that must never be mistaken for one. */
 export interface StagingLocations {
-  /** The live database; staging beside it is `<name>.restore-<id>.tmp` / `<name>.snapshot-<id>.tmp`. */
+  /** The live database; staging beside it is `<name>.restore-<id>.tmp` (and `<name>.snapshot-<id>.tmp` from earlier versions). */
   localDatabase: string;
-  /** Folders holding `<sha256>.partial` uploads and `*.<pid>.tmp` atomic-write temps. */
+  /** Folders holding `<id>.partial` staged uploads (`<sha256>.partial` from earlier versions) and `*.<pid>.tmp` atomic-write temps. */
   cloudDirs: readonly string[];
   /** The operations journal; its atomic-write temp is `<name>.<pid>.tmp`. */
   journal: string;

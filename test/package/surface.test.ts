@@ -39,6 +39,13 @@ const VALUES = [
   'lifecycleText',
   'select',
   'shallowEqual',
+  // policy (issue 17): the pure functions a script calls, the schedule's and the preview's
+  // words (English defaults an app replaces); PolicyInputError is narrowed by the one guard
+  'planRetention',
+  'applyRetention',
+  'createScheduleRunner',
+  'scheduleText',
+  'retentionText',
 ];
 
 const TYPES = [
@@ -51,16 +58,13 @@ const TYPES = [
   // transport
   'BackupClient',
   'BackupClientOptions',
-  'CallOptions',
   'RetryOptions',
   // errors
   'PiecesBackupErrorName',
   'PiecesBackupErrors',
   // streams
-  'DiscoveredOperations',
   'OperationProgress',
   'ProgressTransport',
-  'RetryNotice',
   'StreamOptions',
   // machines
   'BackupEvent',
@@ -79,6 +83,10 @@ const TYPES = [
   'RestoreLifecycle',
   'RestoreSnapshot',
   'Store',
+  // policy
+  'RetentionPlan',
+  'RetentionPolicy',
+  'ScheduleView',
 ];
 
 /** Every name the root entry exports, as the compiler sees it (values and types). */

@@ -24,6 +24,7 @@ export {
   isNotFoundError,
   isPiecesBackupError,
   isProtocolError,
+  isRequestUnsent,
   isServerError,
   isTimeoutError,
   isUpdateRequiredError,

@@ -8,11 +8,18 @@ export class NetworkError extends PiecesBackupError {
   override readonly name = 'NetworkError' as const;
   readonly method: string;
   readonly url: string;
+  /**
+   * `false` when the transport knows the request never reached the daemon (the connection was
+   * refused, a WebSocket closed before its upgrade completed, so no start frame went out);
+   * `true` when it was sent; `undefined` when it cannot tell. See `isRequestUnsent`.
+   */
+  readonly requestSent: boolean | undefined;
 
-  constructor(init: { method: string; url: string; message?: string }, options?: { cause?: unknown }) {
+  constructor(init: { method: string; url: string; message?: string; requestSent?: boolean }, options?: { cause?: unknown }) {
     super(init.message ?? `${init.method} ${init.url} failed: ${describeCause(options?.cause)}`, options);
     this.method = init.method;
     this.url = init.url;
+    this.requestSent = init.requestSent;
   }
 }
 

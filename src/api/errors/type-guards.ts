@@ -81,3 +81,17 @@ export function isAbortedError(error: unknown): error is AbortedError {
 export function isDaemonNotFoundError(error: unknown): error is DaemonNotFoundError {
   return hasName(error, ['DaemonNotFoundError']);
 }
+
+/**
+ * The transport knows the request never reached the daemon: a refused connection, or a
+ * WebSocket whose upgrade never completed (no start frame was sent, so nothing started).
+ * Asking again cannot start a second operation. `false` whenever it cannot tell.
+ *
+ * @example
+ * ```ts
+ * if (isRequestUnsent(error)) return startAgain(); // nothing ran
+ * ```
+ */
+export function isRequestUnsent(error: unknown): error is (NetworkError | TimeoutError) & { readonly requestSent: false } {
+  return (isNetworkError(error) || isTimeoutError(error)) && error.requestSent === false;
+}
