@@ -12,6 +12,7 @@ import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { dashboard, launchChromium, openPage, resetEmulator, ROOT, scenarios, SLOW, spawnNode } from './support.js';
 
 const EXAMPLES_DIR = path.join(ROOT, 'examples');
+const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
 // a cold `vite build` of the Angular example takes a while on a busy machine
 const BUILD_TIMEOUT = 300_000;
 
@@ -104,6 +105,26 @@ async function serveStatic(dist: string): Promise<{ url: string; close(): Promis
   };
 }
 
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+/**
+ * axe-core's violations on the page as it is now (every rule axe runs by default: WCAG A/AA
+ * and best practices), each as `rule (impact): help @ targets`, so a failure says what to fix.
+ */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const { axe } = globalThis as unknown as { axe: { run(context: Document): Promise<{ violations: AxeViolation[] }> } };
+    return (await axe.run(document)).violations;
+  });
+  return violations.map(({ id, impact, help, nodes }) => `${id} (${impact}): ${help} @ ${nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
 describe.each(BROWSER_EXAMPLES)('examples/%s in Chromium, against the emulator', (name) => {
   let emulator: Emulator;
   let site: { url: string; close(): Promise<void> };
@@ -133,22 +154,33 @@ describe.each(BROWSER_EXAMPLES)('examples/%s in Chromium, against the emulator',
   }
 
   const { shot, card, statusOf, rows, waitForProgress } = dashboard(() => page, `examples-${name}-`);
+  /** axe-core finds nothing in the page's current state (`state` names it in the failure). */
+  const accessible = async (state: string) => expect(await axeViolations(page), `axe on examples/${name}, ${state}`).toEqual([]);
+  const focused = () => page.evaluate(() => {
+    const active = document.activeElement;
+    return { label: active?.getAttribute('aria-label') ?? active?.textContent?.trim() ?? '', inDialog: active?.closest('[role="alertdialog"]') !== null };
+  });
   const { restoreBringsTheAssetsBack, backupFailsWith, listSays } = scenarios(() => page, () => emulator, `examples-${name}-`);
 
   it('shows the daemon and an empty backups list, then a backup\'s bar moving, and Cancel ends it cancelled', async () => {
     await open();
     await expect.poll(() => page.locator('.page-header').textContent()).toContain(emulator.url);
     await expect.poll(() => page.getByText('No backups yet.').count()).toBe(1);
+    await accessible('idle');
     await page.getByRole('button', { name: 'Create backup' }).click();
     const first = await waitForProgress('backup', 5);
     await waitForProgress('backup', first + 5);
     await expect.poll(() => card('backup').locator('.eta').textContent()).toMatch(/about \d+ s left/);
     // started here, so not listed as started elsewhere
     expect(await page.locator('.operations li').count()).toBe(0);
+    // the bar is named after its operation
+    expect(await page.getByRole('progressbar', { name: 'Backup progress' }).count()).toBe(1);
+    await accessible('running');
     await shot('1-backup-running');
     await card('backup').getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => statusOf('backup'), { timeout: 20_000 }).toBe('Backup cancelled.');
     expect(emulator.admin.journal().at(-1)).toMatchObject({ kind: 'creation' });
+    await accessible('cancelled');
     await shot('2-backup-cancelled');
   });
 
@@ -161,12 +193,77 @@ describe.each(BROWSER_EXAMPLES)('examples/%s in Chromium, against the emulator',
     // the row is the backup Pieces OS now lists
     const listed = await createBackupClient({ baseUrl: emulator.url }).list();
     expect(await rows().first().getAttribute('data-id')).toBe(listed.iterable[0]?.id);
+    await accessible('done');
     await shot('3-backup-done');
   });
 
   it('restores after a confirmation, and the local asset count comes back', async () => {
     await open();
     await restoreBringsTheAssetsBack();
+  });
+
+  it('names each row\'s buttons after its backup (dated in the page\'s locale), and its confirmation is a dialog: focus in, Escape, focus back', async () => {
+    await open();
+    await expect.poll(() => rows().count()).toBeGreaterThan(0);
+    const [backup] = (await createBackupClient({ baseUrl: emulator.url }).list()).iterable;
+    const date = await page.evaluate((iso) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(Date.parse(iso)), backup!.created.value);
+    const row = page.locator(`table.backups tbody tr[data-id="${backup!.id}"]`);
+    const restore = row.getByRole('button', { name: `Restore the backup of ${date}`, exact: true });
+    expect(await restore.count()).toBe(1);
+    expect(await row.getByRole('button', { name: `Delete the backup of ${date}`, exact: true }).count()).toBe(1);
+    await accessible('idle, listed');
+
+    const restorations = () => emulator.admin.journal().filter((entry) => entry.kind === 'restoration').length;
+    const restoredBefore = restorations();
+    await restore.click();
+    const dialog = page.getByRole('alertdialog', { name: `Restore the backup of ${date}?` });
+    await expect.poll(() => dialog.count()).toBe(1);
+    // focus moved in, onto the safe choice
+    await expect.poll(focused).toEqual({ label: 'Keep my data', inDialog: true });
+    expect(await statusOf('restore')).toBe(`Restore the backup of ${date}?`);
+    await accessible('confirming');
+    await shot('4a-restore-dialog-focus');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect.poll(() => statusOf('restore')).toBe('No restore running.');
+    // focus is back on the button that opened it
+    await expect.poll(focused).toEqual({ label: `Restore the backup of ${date}`, inDialog: false });
+    // dismissed: nothing started on the daemon
+    expect(restorations()).toBe(restoredBefore);
+
+    // confirmed: the restore runs, its bar named after it, and focus is not lost to <body>
+    await restore.click();
+    await dialog.getByRole('button', { name: 'Restore', exact: true }).click();
+    await waitForProgress('restore', 1);
+    expect(await page.getByRole('progressbar', { name: 'Restore progress' }).count()).toBe(1);
+    await expect.poll(() => page.evaluate(() => document.activeElement !== document.body)).toBe(true);
+    await accessible('restore running');
+    await expect.poll(() => statusOf('restore'), { timeout: 30_000 }).toBe('Restore complete.');
+    await accessible('restore done');
+  });
+
+  it('deletes a backup after a confirmation (Escape keeps it)', async () => {
+    // a backup of its own, a year old (the last row), so the tests after this keep theirs
+    const { id } = emulator.admin.seedBackup({ timestamp: new Date(Date.now() - 365 * 86_400_000).toISOString(), deviceName: 'old laptop' });
+    await open();
+    await expect.poll(() => rows().count()).toBeGreaterThan(1);
+    const before = await rows().count();
+    const remove = page.locator(`table.backups tbody tr[data-id="${id}"]`).getByRole('button', { name: /^Delete the backup of / });
+    await remove.click();
+    const dialog = page.getByRole('alertdialog', { name: /^Delete the backup of .+\?$/ });
+    await expect.poll(() => dialog.count()).toBe(1);
+    await expect.poll(focused).toEqual({ label: 'Keep it', inDialog: true });
+    await accessible('confirming a delete');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect.poll(focused).toMatchObject({ label: expect.stringMatching(/^Delete the backup of /) });
+    expect(await rows().count()).toBe(before);
+
+    await remove.click();
+    await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => rows().count()).toBe(before - 1);
+    expect((await createBackupClient({ baseUrl: emulator.url }).list()).iterable.map((b) => b.id)).not.toContain(id);
+    await accessible('after a delete');
   });
 
   it('follows a backup started elsewhere and lists it as such', async () => {
@@ -190,6 +287,7 @@ describe.each(BROWSER_EXAMPLES)('examples/%s in Chromium, against the emulator',
     await expect.poll(() => card('backup').getByRole('button', { name: 'Retry' }).count()).toBe(1);
     // the list, loaded again, says the same
     await listSays('Sign in to Pieces OS');
+    await accessible('failed (511)');
     await shot('8-signed-out');
   });
 
@@ -197,6 +295,7 @@ describe.each(BROWSER_EXAMPLES)('examples/%s in Chromium, against the emulator',
     await open();
     emulator.admin.setState({ osUpToDate: false });
     await backupFailsWith('Update Pieces OS', 505);
+    await accessible('failed (505)');
     await shot('9-outdated');
   });
 });
