@@ -6,6 +6,7 @@ import { pageDaemon } from '../../shared/daemon';
 import { AppComponent } from './app.component';
 import { DAEMON_URL } from './daemon-url';
 import '../../shared/styles.css';
+import '../../shared/a11y.css';
 
 const { daemonUrl, transport } = pageDaemon();
 

@@ -4,6 +4,7 @@ import { BackupProvider } from 'pieces-backup/solid';
 import { pageDaemon } from '../../shared/daemon.js';
 import { App } from './app.jsx';
 import '../../shared/styles.css';
+import '../../shared/a11y.css';
 
 const { daemonUrl, transport } = pageDaemon();
 

@@ -2,6 +2,7 @@ import { mount } from 'svelte';
 import { pageDaemon } from '../../shared/daemon.js';
 import App from './App.svelte';
 import '../../shared/styles.css';
+import '../../shared/a11y.css';
 
 const { daemonUrl, transport } = pageDaemon();
 
