@@ -1,0 +1,78 @@
+import { isPolicyInputError, parseDuration, planRetention, type RetentionPolicy, type ScheduleOptions } from 'pieces-backup';
+
+// The page's schedule and retention policy, from its query string, framework-free (the same
+// convention as the dashboard): `?every=6h&keepLast=3&keepDaily=7`.
+
+/** The preview's policy when the query names no keep rule: restic-like, small. */
+export const DEFAULT_RETENTION: RetentionPolicy = { keepLast: 3, keepDaily: 7 };
+
+const COUNTS = ['keepLast', 'keepHourly', 'keepDaily', 'keepWeekly', 'keepMonthly', 'keepYearly'] as const;
+
+/** What the page's core is given, and what in the query was refused (shown, not thrown). */
+export interface PagePolicy {
+  /** Without `every` or `dailyAt`: none (backups only when the user asks). */
+  schedule: ScheduleOptions | undefined;
+  retention: RetentionPolicy;
+  /** The first refused input, in the core's words (`every: "six hours" is not a duration: ...`). */
+  error: string | null;
+}
+
+/**
+ * Read once at start-up by every browser example:
+ * - `every=6h` or `dailyAt=02:30` (with `jitter=10m`, `staleAfter=12h`, `device=NAME`, this
+ *   device's `device_name`, learned from its first backup otherwise): the schedule;
+ * - `keepLast`, `keepHourly`, `keepDaily`, `keepWeekly`, `keepMonthly`, `keepYearly` (counts),
+ *   `keepWithin=7d`, `allDevices=1`: the retention policy (default {@link DEFAULT_RETENTION}).
+ * An input the core refuses is left out (the default stays) and said in `error`.
+ */
+export function pagePolicy(search: string = location.search): PagePolicy {
+  const params = new URLSearchParams(search);
+  const errors: string[] = [];
+  const refuse = (error: unknown) => errors.push(isPolicyInputError(error) ? error.message : String(error));
+
+  let retention: RetentionPolicy = {};
+  for (const field of COUNTS) {
+    const raw = params.get(field);
+    if (raw === null) continue;
+    if (/^\d+$/.test(raw)) retention[field] = Number(raw);
+    else errors.push(`${field}: ${JSON.stringify(raw)} is not a non-negative integer`);
+  }
+  const within = params.get('keepWithin');
+  if (within !== null) retention.keepWithin = within;
+  if (Object.keys(retention).length === 0) retention = { ...DEFAULT_RETENTION };
+  if (params.get('allDevices') === '1') retention.scope = 'all-devices';
+  try {
+    // planning nothing checks the policy the way the core will (a rule that does not parse,
+    // a policy that keeps nothing)
+    planRetention([], retention);
+  } catch (error) {
+    refuse(error);
+    retention = { ...DEFAULT_RETENTION };
+  }
+
+  let schedule: ScheduleOptions | undefined;
+  const every = params.get('every');
+  const dailyAt = params.get('dailyAt');
+  if (every !== null || dailyAt !== null) {
+    schedule = every !== null ? { every } : { dailyAt: dailyAt! };
+    for (const field of ['jitter', 'staleAfter'] as const) {
+      const value = params.get(field);
+      if (value !== null) schedule[field] = value;
+    }
+    const device = params.get('device');
+    if (device) schedule.deviceName = device;
+    try {
+      for (const field of ['every', 'jitter', 'staleAfter'] as const) {
+        const value = schedule[field];
+        if (value !== undefined) parseDuration(value, field);
+      }
+      if (schedule.dailyAt !== undefined && !/^\d{1,2}:\d{2}$/.test(schedule.dailyAt)) {
+        throw new Error(`dailyAt: ${JSON.stringify(schedule.dailyAt)} is not a time of day (HH:MM)`);
+      }
+    } catch (error) {
+      refuse(error);
+      schedule = undefined;
+    }
+  }
+  return { schedule, retention, error: errors[0] ?? null };
+}

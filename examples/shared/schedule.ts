@@ -1,0 +1,53 @@
+import type { RetentionPlan, RetentionPolicy, RetentionReport, ScheduleView } from 'pieces-backup';
+import { backupDate, type Confirmation } from './labels.js';
+
+// The schedule panel's words beyond the core's text model (scheduleText, retentionText):
+// framework-free, so every example shows the same panel and one browser test reads them all.
+
+const RULES = [
+  ['keepLast', 'last'],
+  ['keepHourly', 'hourly'],
+  ['keepDaily', 'daily'],
+  ['keepWeekly', 'weekly'],
+  ['keepMonthly', 'monthly'],
+  ['keepYearly', 'yearly'],
+] as const;
+
+/** A policy in a few words: `last 3, daily 7, within 30d (all devices)`. */
+export function policyLabel(policy: RetentionPolicy): string {
+  const rules: string[] = RULES.flatMap(([field, word]) => (policy[field] ? [`${word} ${policy[field]}`] : []));
+  if (policy.keepWithin) rules.push(`within ${policy.keepWithin}`);
+  return `${rules.join(', ')}${policy.scope === 'all-devices' ? ' (all devices)' : ' (each device)'}`;
+}
+
+/** The schedule's one command: `Pause` while it runs or waits, `Resume` once paused or stopped; null without a schedule. */
+export function pauseOrResume(view: ScheduleView): 'Pause' | 'Resume' | null {
+  if (!view.configured || view.phase === 'disposed') return null;
+  return view.phase === 'paused' || view.phase === 'stopped' ? 'Resume' : 'Pause';
+}
+
+/** "Prune now": what it deletes, before anything is. */
+export function pruneConfirmation(plan: RetentionPlan): Confirmation {
+  const count = plan.remove.length;
+  const dates = plan.remove.map((entry) => backupDate(entry.backup)).join('; ');
+  return {
+    title: `Delete ${count} ${count === 1 ? 'backup' : 'backups'} the policy does not keep?`,
+    text: `Removed from Pieces OS for good: ${dates}. The others stay.`,
+    confirm: 'Prune',
+    dismiss: 'Keep them',
+  };
+}
+
+/** After a prune (announced): `Pruned: 2 deleted, 1 skipped (busy or gone), 0 failed.` */
+export function pruneReportText(report: RetentionReport): string {
+  const skipped = report.skipped > 0 ? `, ${report.skipped} skipped (busy or gone)` : '';
+  const failed = report.failed > 0 ? `, ${report.failed} failed` : '';
+  return `Pruned: ${report.deleted} deleted${skipped}${failed}.`;
+}
+
+/** Calls `onTick(now)` now and every `ms` after (ages and "next in" are measured at `now`); returns the stop. */
+export function watchClock(onTick: (now: number) => void, ms = 30_000): () => void {
+  onTick(Date.now());
+  const timer = setInterval(() => onTick(Date.now()), ms);
+  return () => clearInterval(timer);
+}
