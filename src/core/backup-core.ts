@@ -5,6 +5,9 @@ import type { DiscoverOptions, OperationProgress, ProgressTransport } from '../s
 import { createBackupsStore, type BackupsStore } from './backups-store.js';
 import { createLifecycle, type BackupLifecycle, type RestoreLifecycle } from './lifecycle.js';
 import { createOperationsStore, type OperationsState } from './operations-store.js';
+import type { RetentionPolicy } from './policy/retention.js';
+import { createRetentionHandle, type RetentionHandle } from './retention-handle.js';
+import { createScheduleHandle, type ScheduleHandle, type ScheduleOptions } from './schedule-handle.js';
 import type { Store } from './store.js';
 
 export interface BackupCoreOptions {
@@ -24,6 +27,18 @@ export interface BackupCoreOptions {
    * Default true.
    */
   autoAttach?: boolean;
+  /**
+   * Backups by themselves: `{ every: '6h' }` or `{ dailyAt: '02:30' }`, with its device, storage,
+   * lock and hooks (see docs/policy.md). It starts with the first subscriber to `core.schedule`
+   * (or `core.schedule.start()`) and runs until `dispose`. Without it `core.schedule` is idle
+   * (`configured: false`). A schedule that does not parse throws `PolicyInputError` here.
+   */
+  schedule?: ScheduleOptions;
+  /**
+   * What to keep (`{ keepLast: 3, keepDaily: 7 }`): `core.retention` previews it and prunes
+   * after each completed scheduled backup. Changeable with `core.retention.setPolicy`.
+   */
+  retention?: RetentionPolicy;
 }
 
 /**
@@ -41,6 +56,10 @@ export interface BackupCore {
   /** `GET /backups`, refreshed after a backup or restore completes and after a delete. */
   readonly backups: BackupsStore;
   readonly operations: Store<OperationsState>;
+  /** The schedule's state, next due time and health, with `pause` / `resume` / `runNow`. */
+  readonly schedule: ScheduleHandle;
+  /** The retention policy's preview (keep or remove, with reasons) and `prune`. */
+  readonly retention: RetentionHandle;
   /** Has the lifecycle of the operation's kind follow it (see `Lifecycle.attach`). */
   attach(operation: Pick<OperationProgress, 'kind' | 'backupId'>): boolean;
   /**
@@ -105,6 +124,17 @@ export function createBackupCore(client: BackupClient, options: BackupCoreOption
   };
   const unsubscribes = [refreshWhenDone(backup), refreshWhenDone(restore)];
 
+  const now = options.schedule?.clock?.now ?? Date.now;
+  const retention = createRetentionHandle(options.retention, { client, backups, restore, now });
+  const schedule = createScheduleHandle(options.schedule, {
+    client,
+    backup,
+    restore,
+    operations,
+    // a prune that cannot run says so in `core.retention` (its `error`); the schedule goes on
+    afterBackup: () => void (retention.getSnapshot().policy && retention.prune().catch(() => undefined)),
+  });
+
   return {
     client,
     backup,
@@ -112,9 +142,12 @@ export function createBackupCore(client: BackupClient, options: BackupCoreOption
     lifecycle,
     backups,
     operations,
+    schedule,
+    retention,
     attach,
     dispose() {
       for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
+      schedule.dispose();
       backup.dispose();
       restore.dispose();
       backups.dispose();

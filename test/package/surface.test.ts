@@ -68,6 +68,17 @@ const VALUES = [
   'lifecycleText',
   'select',
   'shallowEqual',
+  // policy (issue 17): the pure functions a script calls, the input error and its guard, the
+  // schedule's and the preview's words (English defaults an app replaces)
+  'PolicyInputError',
+  'isPolicyInputError',
+  'parseDuration',
+  'planRetention',
+  'applyRetention',
+  'createScheduleRunner',
+  'SCHEDULE_TEXTS',
+  'scheduleText',
+  'retentionText',
 ];
 
 describe('the public surface of pieces-backup', () => {
