@@ -1,5 +1,5 @@
 import { createBackupClient, type BackupClient, type BackupClientOptions, type WebSocketConstructor } from '../../src/api/index.js';
-import { createBackupCore, type BackupCore, type Store } from '../../src/core/index.js';
+import { createBackupCore, createMemoryLock, type BackupCore, type Store, type StoredSchedule } from '../../src/core/index.js';
 import type { Emulator } from '../../src/emulator/index.js';
 
 /** A client whose HTTP requests are recorded as `METHOD /path`. */
@@ -77,4 +77,23 @@ export function countingCore(baseUrl: string): {
   }
   const { client, requests } = recordingClient(baseUrl, { WebSocket: CountingWebSocket as unknown as WebSocketConstructor });
   return { client, core: createBackupCore(client), requests, frames, sockets };
+}
+
+/**
+ * A core with a 6 h schedule of `desk-1` and a keep-last-1 retention policy, over an emulator
+ * seeded with three backups of `desk-1` (the newest made now, so the period is done and the
+ * schedule starts nothing): what the adapters' policy tests bind to. The caller disposes it.
+ */
+export function policyCore(emulator: Emulator, baseUrl: string): { core: BackupCore; seeded: string[] } {
+  const day = 86_400_000;
+  const seeded = [2 * day, day, 0].map((ago) => emulator.admin.seedBackup({ timestamp: new Date(Date.now() - ago).toISOString(), deviceName: 'desk-1', bytes: 1000 }).id);
+  const { client } = recordingClient(baseUrl);
+  let saved: StoredSchedule | null = null;
+  const storage = { load: () => saved, save: (state: StoredSchedule) => void (saved = state) };
+  const core = createBackupCore(client, {
+    transport: 'polling',
+    schedule: { every: '6h', deviceName: 'desk-1', storage, lock: createMemoryLock() },
+    retention: { keepLast: 1 },
+  });
+  return { core, seeded };
 }

@@ -11,6 +11,8 @@ import {
   type OperationKind,
   type OperationsState,
   type RestoreSnapshot,
+  type RetentionView,
+  type ScheduleView,
   type Store,
 } from '../../core/index.js';
 
@@ -81,4 +83,17 @@ export function injectBackups<U = BackupsState>(selector?: (state: BackupsState)
 /** The operations running on the daemon (followed while an injection context uses them), or a selection. */
 export function injectOperations<U = OperationsState>(selector?: (state: OperationsState) => U, isEqual?: Equality<U>): Signal<U> {
   return injectSelector(injectBackupCore().operations, selector, isEqual);
+}
+
+/**
+ * The schedule's view (phase, next due time, last backup, history), or a selection of it; the
+ * first one starts the schedule. Commands are on `injectBackupCore().schedule` (`pause`, `resume`, `runNow`).
+ */
+export function injectSchedule<U = ScheduleView>(selector?: (view: ScheduleView) => U, isEqual?: Equality<U>): Signal<U> {
+  return injectSelector(injectBackupCore().schedule, selector, isEqual);
+}
+
+/** The retention preview (keep or remove, with reasons) and the last prune, or a selection; `injectBackupCore().retention.prune()` prunes. */
+export function injectRetention<U = RetentionView>(selector?: (view: RetentionView) => U, isEqual?: Equality<U>): Signal<U> {
+  return injectSelector(injectBackupCore().retention, selector, isEqual);
 }

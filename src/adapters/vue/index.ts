@@ -11,6 +11,8 @@ import {
   type OperationKind,
   type OperationsState,
   type RestoreSnapshot,
+  type RetentionView,
+  type ScheduleView,
   type Store,
 } from '../../core/index.js';
 
@@ -84,4 +86,17 @@ export function useBackups<U = BackupsState>(selector?: (state: BackupsState) =>
 /** The operations running on the daemon (followed while a scope uses them), or a selection. */
 export function useOperations<U = OperationsState>(selector?: (state: OperationsState) => U, isEqual?: Equality<U>): Readonly<ShallowRef<U>> {
   return useSelector(useBackupCore().operations, selector, isEqual);
+}
+
+/**
+ * The schedule's view (phase, next due time, last backup, history), or a selection of it; the
+ * first one starts the schedule. Commands are on `useBackupCore().schedule` (`pause`, `resume`, `runNow`).
+ */
+export function useSchedule<U = ScheduleView>(selector?: (view: ScheduleView) => U, isEqual?: Equality<U>): Readonly<ShallowRef<U>> {
+  return useSelector(useBackupCore().schedule, selector, isEqual);
+}
+
+/** The retention preview (keep or remove, with reasons) and the last prune, or a selection; `useBackupCore().retention.prune()` prunes. */
+export function useRetention<U = RetentionView>(selector?: (view: RetentionView) => U, isEqual?: Equality<U>): Readonly<ShallowRef<U>> {
+  return useSelector(useBackupCore().retention, selector, isEqual);
 }

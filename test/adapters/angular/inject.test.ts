@@ -2,10 +2,10 @@
 import { createEnvironmentInjector, Injector, runInInjectionContext, type EnvironmentInjector, type Provider, type Signal } from '@angular/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as adapter from '../../../src/adapters/angular/index.js';
-import { injectBackupCore, injectBackups, injectLifecycle, injectSelector, provideBackupCore } from '../../../src/adapters/angular/index.js';
+import { injectBackupCore, injectBackups, injectLifecycle, injectRetention, injectSchedule, injectSelector, provideBackupCore } from '../../../src/adapters/angular/index.js';
 import { shallowEqual, type BackupCore, type Store } from '../../../src/core/index.js';
 import { createBackup, useEmulator } from '../../helpers/emulator.js';
-import { countingCore, idle, recordingClient, started, until } from '../../core/support.js';
+import { countingCore, idle, policyCore, recordingClient, started, until } from '../../core/support.js';
 
 // The Angular adapter in happy-dom against a real emulator on loopback, without TestBed: an
 // environment injector per test, the inject* functions run in it with runInInjectionContext.
@@ -48,7 +48,7 @@ function changesOf<T, U>(store: Store<T>, signal: Signal<U>) {
 
 describe('pieces-backup/angular', () => {
   it('exports exactly the names users call', () => {
-    expect(Object.keys(adapter).sort()).toEqual(['injectBackupCore', 'injectBackups', 'injectLifecycle', 'injectOperations', 'injectSelector', 'provideBackupCore']);
+    expect(Object.keys(adapter).sort()).toEqual(['injectBackupCore', 'injectBackups', 'injectLifecycle', 'injectOperations', 'injectRetention', 'injectSchedule', 'injectSelector', 'provideBackupCore']);
   });
 
   it('a start starts exactly one operation on the daemon, and the signal follows it', async () => {
@@ -150,5 +150,23 @@ describe('pieces-backup/angular', () => {
     const injector = environment();
     expect(() => runInInjectionContext(injector, () => injectBackupCore())).toThrow(/provideBackupCore/);
     expect(() => injectBackupCore()).toThrow(/NG0203/);
+  });
+
+  it('injectSchedule and injectRetention follow the schedule and the preview; a prune empties the removals', async () => {
+    const { core, seeded } = policyCore(emulator.current, emulator.url);
+    cores.push(core);
+    const injector = environment(provideBackupCore(core));
+    const { phase, removals } = runInInjectionContext(injector, () => ({
+      phase: injectSchedule((view) => `${view.phase} ${view.nextDueAt === null ? 'unplanned' : 'planned'}`),
+      removals: injectRetention((view) => view.plan?.remove.map((entry) => entry.id).join(',') ?? null),
+    }));
+    await until(core.schedule, (view) => view.nextDueAt !== null, 'the schedule');
+    expect(phase()).toBe('idle planned');
+    await until(core.retention, (view) => view.plan !== null, 'the preview');
+    expect(removals()).toBe(`${seeded[1]},${seeded[0]}`);
+    await core.retention.prune();
+    await until(core.retention, (view) => view.plan?.remove.length === 0, 'the preview after the prune');
+    expect(removals()).toBe('');
+    expect(started(emulator.current, 'creation')).toEqual([]);
   });
 });

@@ -2,11 +2,11 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { Fragment, Profiler, StrictMode, createElement as h, useEffect, type ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BackupProvider, useBackupCore, useBackups, useLifecycle, useOperations } from '../../../src/adapters/react/index.js';
-import { shallowEqual, type BackupCore } from '../../../src/core/index.js';
+import { BackupProvider, useBackupCore, useBackups, useLifecycle, useOperations, useRetention, useSchedule } from '../../../src/adapters/react/index.js';
+import { retentionText, scheduleText, shallowEqual, type BackupCore } from '../../../src/core/index.js';
 import { ConflictError, isConflictError } from '../../../src/index.js';
 import { createBackup, useEmulator } from '../../helpers/emulator.js';
-import { countingCore, idle, started, until } from '../../core/support.js';
+import { countingCore, idle, policyCore, started, until } from '../../core/support.js';
 
 // The React adapter in happy-dom, against a real emulator on loopback: happy-dom's own fetch
 // and WebSocket (page origin http://localhost:3000, which the emulator trusts), progress over
@@ -210,5 +210,33 @@ describe.each(MODES)('pieces-backup/react in %s', (_mode, Mode) => {
     expect(backups.map((b) => b.id)).toEqual([id]); // still there
     await until(core.restore, (s) => s.value === 'done', 'the restore');
     await until(core.backups, (s) => !s.fetching, 'the refresh after the restore');
+  });
+
+  function Policy() {
+    const core = useBackupCore();
+    const summary = useSchedule((view) => (view.nextDueAt === null ? 'not yet' : scheduleText(view).summary));
+    const rows = useRetention((view) => (view.plan?.entries ?? []).map((entry) => `${entry.id}: ${retentionText(entry)}`), shallowEqual);
+    return h(
+      'div',
+      null,
+      h('p', null, summary),
+      rows.map((row) => h('li', { key: row }, row)),
+      h('button', { onClick: () => void core.retention.prune() }, 'Prune now'),
+    );
+  }
+
+  it('useSchedule and useRetention show the schedule and the preview; Prune now removes what it shows', async () => {
+    const { core, seeded } = policyCore(emulator.current, emulator.url);
+    cores.push(core);
+    mount(core, h(Policy));
+    await waitFor(() => screen.getByText(/^Last backup less than a minute ago · next in \d+ (h|min)$/), { timeout: 5_000 });
+    await waitFor(() => screen.getByText(`${seeded[2]}: keep: last 1, newest`));
+    expect(screen.getByText(`${seeded[0]}: remove`)).toBeTruthy();
+    expect(screen.getByText(`${seeded[1]}: remove`)).toBeTruthy();
+    fireEvent.click(screen.getByText('Prune now'));
+    await waitFor(() => expect(screen.queryByText(`${seeded[0]}: remove`)).toBeNull(), { timeout: 5_000 });
+    expect(screen.queryByText(`${seeded[1]}: remove`)).toBeNull();
+    expect(core.retention.getSnapshot().lastReport).toMatchObject({ deleted: 2, failed: 0 });
+    expect(started(emulator.current, 'creation')).toEqual([]); // the period had its backup
   });
 });

@@ -2,10 +2,10 @@
 import { createComponent, createEffect, createRoot, createSignal, on } from 'solid-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as adapter from '../../../src/adapters/solid/index.js';
-import { BackupProvider, useBackupCore, useBackups, useLifecycle, useSelector } from '../../../src/adapters/solid/index.js';
+import { BackupProvider, useBackupCore, useBackups, useLifecycle, useRetention, useSchedule, useSelector } from '../../../src/adapters/solid/index.js';
 import { shallowEqual, type BackupCore } from '../../../src/core/index.js';
 import { createBackup, useEmulator } from '../../helpers/emulator.js';
-import { countingCore, idle, recordingClient, started, until } from '../../core/support.js';
+import { countingCore, idle, policyCore, recordingClient, started, until } from '../../core/support.js';
 
 // In Node, `solid-js` resolves to its server build, where signals do not react; this file (and
 // the adapter it imports) gets the browser build instead.
@@ -54,7 +54,7 @@ function provided<T>(props: { core: BackupCore } | { client: BackupCore['client'
 
 describe('pieces-backup/solid', () => {
   it('exports exactly the names users call', () => {
-    expect(Object.keys(adapter).sort()).toEqual(['BackupProvider', 'useBackupCore', 'useBackups', 'useLifecycle', 'useOperations', 'useSelector']);
+    expect(Object.keys(adapter).sort()).toEqual(['BackupProvider', 'useBackupCore', 'useBackups', 'useLifecycle', 'useOperations', 'useRetention', 'useSchedule', 'useSelector']);
   });
 
   it('a user action starts exactly one operation on the daemon', async () => {
@@ -159,5 +159,19 @@ describe('pieces-backup/solid', () => {
     root(() => createEffect(() => runs.push(count())));
     setCount(1);
     expect(runs).toEqual([0, 1]);
+  });
+
+  it('useSchedule and useRetention follow the schedule and the preview; a prune empties the removals', async () => {
+    const { core, seeded } = policyCore(emulator.current, emulator.url);
+    cores.push(core);
+    const { value } = provided({ core }, () => ({
+      phase: useSchedule((view) => `${view.phase} ${view.nextDueAt === null ? 'unplanned' : 'planned'}`),
+      removals: useRetention((view) => view.plan?.remove.map((entry) => entry.id) ?? null, (a, b) => JSON.stringify(a) === JSON.stringify(b)),
+    }));
+    await vi.waitFor(() => expect(value.phase()).toBe('idle planned'), { timeout: 5_000, interval: 20 });
+    await vi.waitFor(() => expect(value.removals()).toEqual([seeded[1], seeded[0]]), { timeout: 5_000, interval: 20 });
+    await core.retention.prune();
+    await vi.waitFor(() => expect(value.removals()).toEqual([]), { timeout: 5_000, interval: 20 });
+    expect(started(emulator.current, 'creation')).toEqual([]);
   });
 });

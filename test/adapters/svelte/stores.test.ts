@@ -9,7 +9,7 @@ import * as adapter from '../../../src/adapters/svelte/index.js';
 import { useSelector } from '../../../src/adapters/svelte/index.js';
 import { shallowEqual, type BackupCore } from '../../../src/core/index.js';
 import { createBackup, useEmulator } from '../../helpers/emulator.js';
-import { countingCore, idle, recordingClient, started, until } from '../../core/support.js';
+import { countingCore, idle, policyCore, recordingClient, started, until } from '../../core/support.js';
 
 // In Node, `svelte` and `svelte/store` resolve to their server builds (no mount, no effects);
 // this file, the adapter and the compiled component get the client builds instead.
@@ -40,7 +40,7 @@ const root = path.resolve(import.meta.dirname, '../../..');
 const SOURCE = `
 <script>
   import { fromStore } from 'svelte/store';
-  import { setBackupCore, getBackupCore, useBackups, useLifecycle } from 'ADAPTER';
+  import { setBackupCore, getBackupCore, useBackups, useLifecycle, useRetention, useSchedule } from 'ADAPTER';
   import { shallowEqual } from 'CORE';
   let { source, options, onpercentage, oncore } = $props();
   setBackupCore(source, options);
@@ -49,11 +49,14 @@ const SOURCE = `
   const value = useLifecycle('creation', (s) => s.value);
   const percentage = useLifecycle('restoration', (s) => Math.floor(s.context.percentage));
   const ids = fromStore(useBackups((s) => s.backups.map((b) => b.id), shallowEqual));
+  const planned = useSchedule((view) => (view.nextDueAt === null ? 'unplanned' : 'planned'));
+  const removals = useRetention((view) => view.plan?.remove.map((entry) => entry.id).join(',') ?? 'no plan');
   $effect(() => onpercentage?.($percentage));
 </script>
 <button onclick={() => backup.start()}>Back up ({$value})</button>
 <output>{$percentage}%</output>
 <ul>{#each ids.current as id (id)}<li>{id}</li>{/each}</ul>
+<p>schedule {$planned}; remove [{$removals}]</p>
 `;
 
 /** The component above, compiled for the client with its imports pointing at absolute files. */
@@ -95,7 +98,7 @@ const text = (element: Element, expected: string, timeout = 15_000) =>
 
 describe('pieces-backup/svelte', () => {
   it('exports exactly the names users call', () => {
-    expect(Object.keys(adapter).sort()).toEqual(['getBackupCore', 'setBackupCore', 'useBackups', 'useLifecycle', 'useOperations', 'useSelector']);
+    expect(Object.keys(adapter).sort()).toEqual(['getBackupCore', 'setBackupCore', 'useBackups', 'useLifecycle', 'useOperations', 'useRetention', 'useSchedule', 'useSelector']);
   });
 
   it('get() reads the current selection; subscribe notifies only when it changed', async () => {
@@ -181,5 +184,15 @@ describe('pieces-backup/svelte', () => {
     await idle(emulator.current);
     expect(started(emulator.current, 'creation').map((r) => r.status)).toEqual(['COMPLETED']);
     expect(requests.filter((r) => r.endsWith('/cancel'))).toEqual([]);
+  });
+
+  it('useSchedule and useRetention in a component: the schedule is planned, the preview lists the removals, a prune empties them', async () => {
+    const { core, seeded } = policyCore(emulator.current, emulator.url);
+    cores.push(core);
+    const { target } = await mountPanel({ source: core });
+    await text(target, `schedule planned; remove [${seeded[1]},${seeded[0]}]`, 5_000);
+    await core.retention.prune();
+    await text(target, 'schedule planned; remove []', 5_000);
+    expect(started(emulator.current, 'creation')).toEqual([]);
   });
 });

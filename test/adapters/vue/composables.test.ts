@@ -2,10 +2,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp, defineComponent, effectScope, h, nextTick, watch, type App } from 'vue';
 import * as adapter from '../../../src/adapters/vue/index.js';
-import { provideBackupCore, useBackupCore, useBackups, useLifecycle, useSelector } from '../../../src/adapters/vue/index.js';
-import { shallowEqual, type BackupCore } from '../../../src/core/index.js';
+import { provideBackupCore, useBackupCore, useBackups, useLifecycle, useRetention, useSchedule, useSelector } from '../../../src/adapters/vue/index.js';
+import { retentionText, scheduleText, shallowEqual, type BackupCore } from '../../../src/core/index.js';
 import { createBackup, useEmulator } from '../../helpers/emulator.js';
-import { countingCore, idle, recordingClient, started, until } from '../../core/support.js';
+import { countingCore, idle, policyCore, recordingClient, started, until } from '../../core/support.js';
 
 // The Vue adapter in happy-dom against a real emulator on loopback (happy-dom's fetch and
 // WebSocket, page origin http://localhost:3000): components mounted with createApp, and bare
@@ -54,7 +54,7 @@ const text = (element: Element, expected: string, timeout = 15_000) =>
 
 describe('pieces-backup/vue', () => {
   it('exports exactly the names users call', () => {
-    expect(Object.keys(adapter).sort()).toEqual(['provideBackupCore', 'useBackupCore', 'useBackups', 'useLifecycle', 'useOperations', 'useSelector']);
+    expect(Object.keys(adapter).sort()).toEqual(['provideBackupCore', 'useBackupCore', 'useBackups', 'useLifecycle', 'useOperations', 'useRetention', 'useSchedule', 'useSelector']);
   });
 
   it('a click starts exactly one operation on the daemon', async () => {
@@ -182,5 +182,25 @@ describe('pieces-backup/vue', () => {
     const scope = effectScope();
     expect(() => scope.run(() => useBackupCore())).toThrow(/provideBackupCore/);
     scope.stop();
+  });
+
+  it('useSchedule and useRetention show the schedule and the preview; a prune removes what it shows', async () => {
+    const { core, seeded } = policyCore(emulator.current, emulator.url);
+    cores.push(core);
+    const Policy = defineComponent({
+      setup() {
+        const summary = useSchedule((view) => (view.nextDueAt === null ? 'not yet' : scheduleText(view).summary));
+        const rows = useRetention((view) => (view.plan?.entries ?? []).map((entry) => `${entry.id}: ${retentionText(entry)}`), shallowEqual);
+        return () => h('div', [h('p', summary.value), ...rows.value.map((row) => h('li', row))]);
+      },
+    });
+    const { element } = mount(Provided(core, Policy));
+    await text(element, 'Last backup less than a minute ago · next in ', 5_000);
+    await text(element, `${seeded[2]}: keep: last 1, newest`, 5_000);
+    expect(element.textContent).toContain(`${seeded[0]}: remove`);
+    await core.retention.prune();
+    await vi.waitFor(() => expect(element.textContent).not.toContain(`${seeded[1]}: remove`), { timeout: 5_000, interval: 20 });
+    expect(element.textContent).not.toContain(`${seeded[0]}: remove`);
+    expect(started(emulator.current, 'creation')).toEqual([]);
   });
 });
