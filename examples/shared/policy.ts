@@ -19,10 +19,12 @@ export interface PagePolicy {
 
 /**
  * Read once at start-up by every browser example:
- * - `every=6h` or `dailyAt=02:30` (with `jitter=10m`, `staleAfter=12h`, `device=NAME`, this
- *   device's `device_name`, learned from its first backup otherwise): the schedule;
+ * - `every=6h` or `dailyAt=02:30` (with `jitter=10m`, `staleAfter=12h`): the schedule;
  * - `keepLast`, `keepHourly`, `keepDaily`, `keepWeekly`, `keepMonthly`, `keepYearly` (counts),
- *   `keepWithin=7d`, `allDevices=1`: the retention policy (default {@link DEFAULT_RETENTION}).
+ *   `keepWithin=7d`: the retention policy (default {@link DEFAULT_RETENTION}), applied to each
+ *   device's backups apart, or to all together with `allDevices=1`;
+ * - `device=NAME`: this device's `device_name`. The schedule counts its backups (else it learns
+ *   the name from its first backup) and the preview plans only its backups (the others are kept).
  * An input the core refuses is left out (the default stays) and said in `error`.
  */
 export function pagePolicy(search: string = location.search): PagePolicy {
@@ -41,6 +43,8 @@ export function pagePolicy(search: string = location.search): PagePolicy {
   if (within !== null) retention.keepWithin = within;
   if (Object.keys(retention).length === 0) retention = { ...DEFAULT_RETENTION };
   if (params.get('allDevices') === '1') retention.scope = 'all-devices';
+  const device = params.get('device') || undefined;
+  if (device && retention.scope !== 'all-devices') retention.device = device;
   try {
     // planning nothing checks the policy the way the core will (a rule that does not parse,
     // a policy that keeps nothing)
@@ -59,7 +63,6 @@ export function pagePolicy(search: string = location.search): PagePolicy {
       const value = params.get(field);
       if (value !== null) schedule[field] = value;
     }
-    const device = params.get('device');
     if (device) schedule.deviceName = device;
     try {
       for (const field of ['every', 'jitter', 'staleAfter'] as const) {

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBackupClient } from '../../src/api/index.js';
+import { planRetention, retentionText, type RetentionPolicy } from '../../src/index.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { dashboard, launchChromium, openPage, resetEmulator, ROOT, scenarios, SLOW, spawnNode } from './support.js';
 
@@ -148,9 +149,35 @@ describe.each(BROWSER_EXAMPLES)('examples/%s in Chromium, against the emulator',
     resetEmulator(emulator);
   });
 
-  async function open(query = ''): Promise<Page> {
-    page = await openPage(browser, `${site.url}?daemon=${encodeURIComponent(emulator.url)}${query}`, `examples/${name}`);
+  async function open(query = '', { fixedTime }: { fixedTime?: number } = {}): Promise<Page> {
+    const url = `${site.url}?daemon=${encodeURIComponent(emulator.url)}${query}`;
+    if (fixedTime === undefined) {
+      page = await openPage(browser, url, `examples/${name}`);
+    } else {
+      // the page's clock stands still (its timers run): ages and "next in" read exactly
+      page = await browser.newPage({ viewport: { width: 960, height: 900 } });
+      page.on('pageerror', (error) => console.error(`examples/${name} page error:`, error));
+      await page.clock.setFixedTime(fixedTime);
+      await page.goto(url);
+    }
     return page;
+  }
+
+  const HOUR = 3_600_000;
+  /** Backups of `deviceName` at these instants (epoch ms), as Pieces OS lists them. */
+  const seed = (deviceName: string, times: number[]) =>
+    times.map((at) => emulator.admin.seedBackup({ timestamp: new Date(at).toISOString(), deviceName }));
+  const panel = () => page.locator('[data-panel="schedule"]');
+  /** The preview's rows: id, keep or remove, and the reasons' text. */
+  const preview = () =>
+    panel()
+      .locator('table.retention tbody tr')
+      .evaluateAll((rows) => rows.map((row) => ({ id: row.getAttribute('data-id'), action: row.getAttribute('data-action'), text: row.querySelector('.reasons')?.textContent?.trim() })));
+  /** What the core's planning says of the daemon's list now, in the page's words. */
+  async function expectedPreview(policy: RetentionPolicy, now?: number) {
+    const { iterable } = await createBackupClient({ baseUrl: emulator.url }).list();
+    const plan = planRetention(iterable, policy, { now });
+    return { plan, rows: plan.entries.map((entry) => ({ id: entry.id, action: entry.action, text: retentionText(entry) })) };
   }
 
   const { shot, card, statusOf, rows, waitForProgress } = dashboard(() => page, `examples-${name}-`);
@@ -297,6 +324,79 @@ describe.each(BROWSER_EXAMPLES)('examples/%s in Chromium, against the emulator',
     await backupFailsWith('Update Pieces OS', 505);
     await accessible('failed (505)');
     await shot('9-outdated');
+  });
+
+  it('shows the schedule ("Last backup 2 h ago · next in 4 h") and the retention preview with its reasons; Pause and Resume', async () => {
+    // two hours into a 6 h period (periods are aligned to the epoch), its backup made at its start
+    const period = Math.floor(Date.now() / (6 * HOUR)) * 6 * HOUR - 6 * HOUR;
+    const now = period + 2 * HOUR;
+    seed('this laptop', [period, period - 24 * HOUR, period - 48 * HOUR, period - 72 * HOUR, period - 96 * HOUR]);
+    const creations = () => emulator.admin.journal().filter((entry) => entry.kind === 'creation').length;
+    const created = creations();
+    await open('&every=6h&device=this%20laptop&keepLast=1&keepDaily=2', { fixedTime: now });
+    const summary = panel().getByTestId('schedule-summary');
+    await expect.poll(() => summary.textContent(), { timeout: 10_000 }).toBe('Last backup 2 h ago · next in 4 h');
+    expect(await panel().getByTestId('schedule-state').textContent()).toBe('Scheduled');
+    expect(await panel().getByRole('heading', { name: 'Retention: keep last 1, daily 2 (each device)' }).count()).toBe(1);
+
+    // the preview is the core's plan of this device's backups, row by row, with the reasons
+    const expected = await expectedPreview({ keepLast: 1, keepDaily: 2, device: 'this laptop' }, now);
+    await expect.poll(preview).toEqual(expected.rows);
+    expect(expected.plan.remove.map((entry) => entry.backup.device_name)).toEqual(['this laptop', 'this laptop', 'this laptop']);
+    expect(expected.rows.filter((row) => row.action === 'keep' && row.text?.includes('daily'))).toHaveLength(2);
+    await accessible('schedule and preview');
+    await shot('10-schedule-panel');
+
+    await panel().getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => panel().getByTestId('schedule-state').textContent()).toBe('Paused');
+    expect(await summary.textContent()).toBe('Last backup 2 h ago · Paused');
+    await accessible('schedule paused');
+    await panel().getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => summary.textContent()).toBe('Last backup 2 h ago · next in 4 h');
+    // nothing was due: the schedule made no backup
+    expect(creations()).toBe(created);
+  });
+
+  it('Prune now, after a confirmation, removes exactly what the preview said', async () => {
+    const now = Date.now();
+    seed('prune laptop', [now - HOUR, now - 25 * HOUR, now - 49 * HOUR, now - 73 * HOUR, now - 97 * HOUR]);
+    await open('&device=prune%20laptop&keepLast=1&keepDaily=2');
+    const expected = await expectedPreview({ keepLast: 1, keepDaily: 2, device: 'prune laptop' });
+    await expect.poll(preview).toEqual(expected.rows);
+    const removed = expected.plan.remove.map((entry) => entry.id);
+    expect(removed).toHaveLength(3);
+
+    await panel().getByRole('button', { name: 'Prune now' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Delete 3 backups the policy does not keep?' });
+    await expect.poll(() => dialog.count()).toBe(1);
+    await expect.poll(focused).toEqual({ label: 'Keep them', inDialog: true });
+    await accessible('confirming a prune');
+    await shot('11-prune-confirm');
+    await dialog.getByRole('button', { name: 'Prune', exact: true }).click();
+    await expect.poll(() => panel().getByTestId('prune-report').textContent(), { timeout: 10_000 }).toBe('Pruned: 3 deleted.');
+
+    const left = (await createBackupClient({ baseUrl: emulator.url }).list()).iterable.map((backup) => backup.id);
+    expect(left.filter((id) => removed.includes(id))).toEqual([]);
+    expect(left).toEqual(expect.arrayContaining(expected.plan.keep.map((entry) => entry.id)));
+    // the list and the preview follow: nothing of this device is left to remove
+    await expect.poll(() => page.locator('table.backups tbody tr').count()).toBe(left.length);
+    await expect.poll(async () => (await preview()).filter((row) => row.action === 'remove')).toEqual([]);
+    await accessible('after a prune');
+  });
+
+  it('a 511 stops the schedule with what to do; Resume once signed in makes the period\'s backup', async () => {
+    emulator.admin.setState({ signedIn: false });
+    // no device named: the schedule's first run is due at once (it learns the device from it)
+    await open('&every=6h');
+    const state = panel().getByTestId('schedule-state');
+    await expect.poll(() => state.textContent(), { timeout: 20_000 }).toMatch(/^Stopped: Sign in to Pieces OS/);
+    expect(await panel().getByRole('button', { name: 'Resume' }).count()).toBe(1);
+    await accessible('schedule stopped (511)');
+    await shot('12-schedule-stopped');
+    emulator.admin.setState({ signedIn: true });
+    await panel().getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => panel().getByTestId('schedule-summary').textContent(), { timeout: 30_000 }).toMatch(/^Last backup less than a minute ago · next in \d+ (h|min)$/);
+    expect(await state.textContent()).toBe('Scheduled');
   });
 });
 
