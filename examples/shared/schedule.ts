@@ -13,11 +13,12 @@ const RULES = [
   ['keepYearly', 'yearly'],
 ] as const;
 
-/** A policy in a few words: `last 3, daily 7, within 30d (all devices)`. */
+/** A policy in a few words: `last 3, daily 7 (each device)`, `within 30d (all devices)`, `last 1 (this laptop)`. */
 export function policyLabel(policy: RetentionPolicy): string {
   const rules: string[] = RULES.flatMap(([field, word]) => (policy[field] ? [`${word} ${policy[field]}`] : []));
   if (policy.keepWithin) rules.push(`within ${policy.keepWithin}`);
-  return `${rules.join(', ')}${policy.scope === 'all-devices' ? ' (all devices)' : ' (each device)'}`;
+  const scope = policy.scope === 'all-devices' ? 'all devices' : (policy.device ?? 'each device');
+  return `${rules.join(', ')} (${scope})`;
 }
 
 /** The schedule's one command: `Pause` while it runs or waits, `Resume` once paused or stopped; null without a schedule. */

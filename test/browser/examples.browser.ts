@@ -337,7 +337,7 @@ describe.each(BROWSER_EXAMPLES)('examples/%s in Chromium, against the emulator',
     const summary = panel().getByTestId('schedule-summary');
     await expect.poll(() => summary.textContent(), { timeout: 10_000 }).toBe('Last backup 2 h ago · next in 4 h');
     expect(await panel().getByTestId('schedule-state').textContent()).toBe('Scheduled');
-    expect(await panel().getByRole('heading', { name: 'Retention: keep last 1, daily 2 (each device)' }).count()).toBe(1);
+    expect(await panel().getByRole('heading', { name: 'Retention: keep last 1, daily 2 (this laptop)' }).count()).toBe(1);
 
     // the preview is the core's plan of this device's backups, row by row, with the reasons
     const expected = await expectedPreview({ keepLast: 1, keepDaily: 2, device: 'this laptop' }, now);

@@ -1,6 +1,6 @@
 import { createSignal, For, onCleanup, onMount, Show, type Accessor } from 'solid-js';
-import type { Backup } from 'pieces-backup';
-import { useBackupCore, useBackups, useLifecycle, useOperations } from 'pieces-backup/solid';
+import { retentionText, scheduleText, type Backup } from 'pieces-backup';
+import { useBackupCore, useBackups, useLifecycle, useOperations, useRetention, useSchedule } from 'pieces-backup/solid';
 import { watchAssetCount } from '../../shared/asset-count.js';
 import { dialogIds, openModal } from '../../shared/dialog.js';
 import { ACTIVE, NOUN, canCancel, formatBytes, formatEta, listAction, mine, reconnectingText, type Kind, type Snapshot } from '../../shared/format.js';
@@ -15,6 +15,7 @@ import {
   restoreLabel,
   type Confirmation,
 } from '../../shared/labels.js';
+import { pauseOrResume, policyLabel, pruneConfirmation, pruneReportText, watchClock } from '../../shared/schedule.js';
 
 // The same dashboard as examples/react, in Solid: the same DOM, so the same browser test drives both.
 
@@ -210,6 +211,86 @@ function BackupsList() {
   );
 }
 
+/** The schedule (core.schedule) and the retention preview (core.retention): what runs by itself. */
+function SchedulePanel(props: { policyError: string | null }) {
+  const core = useBackupCore();
+  const schedule = useSchedule();
+  const retention = useRetention();
+  // ages and "next in" are measured now: re-rendered every 30 s
+  const [now, setNow] = createSignal(Date.now());
+  onCleanup(watchClock(setNow));
+  const text = () => scheduleText(schedule(), { now: now() });
+  const command = () => pauseOrResume(schedule());
+  const plan = () => retention().plan;
+  const [confirming, setConfirming] = createSignal(false);
+  const toggle = () => (command() === 'Pause' ? core.schedule.pause() : core.schedule.resume());
+  const prune = () => {
+    setConfirming(false);
+    // a prune that cannot run says so in core.retention's error
+    core.retention.prune().catch(() => undefined);
+  };
+  return (
+    <section class="card schedule" data-panel="schedule" aria-labelledby="schedule-title">
+      <header class="card-header">
+        <h2 id="schedule-title">Schedule</h2>
+        <Show when={command()}>{(label) => <button onClick={toggle}>{label()}</button>}</Show>
+      </header>
+      <p class="schedule-summary" data-testid="schedule-summary">{text().summary}</p>
+      <p class="muted">
+        {schedule().configured ? `Backs up ${schedule().label}.` : 'Backups run when you ask (add ?every=6h to the address for a schedule).'}
+      </p>
+      {/* a polite live region: the schedule's state changes are announced */}
+      <p class="status" role="status" data-testid="schedule-state">{schedule().configured ? text().state : ''}</p>
+      <Show when={text().stale}>{(stale) => <p class="notice notice-warn">{stale()}</p>}</Show>
+      <Show when={props.policyError}>{(error) => <p class="notice notice-error" role="alert">{error()}</p>}</Show>
+      <Show when={retention().policy}>
+        {(policy) => (
+          <>
+            <h3>Retention: keep {policyLabel(policy())}</h3>
+            <Show when={(plan()?.entries.length ?? 0) > 0} fallback={<p class="muted">Nothing to keep or remove yet.</p>}>
+              <table class="retention">
+                <thead>
+                  <tr><th scope="col">Created</th><th scope="col">Device</th><th scope="col">Prune would</th></tr>
+                </thead>
+                <tbody>
+                  <For each={plan()?.entries}>
+                    {(entry) => (
+                      <tr data-id={entry.id} data-action={entry.action}>
+                        <td>{backupDate(entry.backup)}</td>
+                        <td>{entry.backup.device_name}</td>
+                        <td class="reasons">{retentionText(entry)}</td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </Show>
+            <div class="actions">
+              <button class="danger" disabled={!plan() || plan()!.remove.length === 0 || retention().pruning} onClick={() => setConfirming(true)}>
+                Prune now
+              </button>
+            </div>
+            <p class="muted" role="status" data-testid="prune-report">
+              {retention().pruning ? 'Pruning…' : retention().lastReport ? pruneReportText(retention().lastReport!) : ''}
+            </p>
+            <Show when={retention().error}>{(error) => <p class="notice notice-error" role="alert">{error().userAction}</p>}</Show>
+          </>
+        )}
+      </Show>
+      <Show when={confirming() && plan()}>
+        {(current) => (
+          <ConfirmDialog
+            {...pruneConfirmation(current())}
+            returnTo="[data-panel='schedule'] .card-header button, [data-refresh]"
+            onConfirm={prune}
+            onDismiss={() => setConfirming(false)}
+          />
+        )}
+      </Show>
+    </section>
+  );
+}
+
 /** Operations running on the daemon that this page did not start (another tab, the CLI, a reload). */
 function Operations() {
   const operations = useOperations();
@@ -244,7 +325,7 @@ function createAssetCount(daemonUrl: string): Accessor<number | null> {
   return count;
 }
 
-export function App(props: { daemonUrl: string }) {
+export function App(props: { daemonUrl: string; policyError: string | null }) {
   const assets = createAssetCount(props.daemonUrl);
   return (
     <main>
@@ -262,6 +343,7 @@ export function App(props: { daemonUrl: string }) {
         <LifecycleCard kind="backup" />
         <LifecycleCard kind="restore" />
       </div>
+      <SchedulePanel policyError={props.policyError} />
       <BackupsList />
     </main>
   );
