@@ -384,6 +384,25 @@ describe.each(BROWSER_EXAMPLES)('examples/%s in Chromium, against the emulator',
     await accessible('after a prune');
   });
 
+  it('a due schedule waits while a restore runs on the daemon, and says so', async () => {
+    const client = createBackupClient({ baseUrl: emulator.url });
+    const [backup] = (await client.list()).iterable;
+    // started elsewhere: the plain call answers when the restore is done
+    const restoring = client.restore(backup!.id, backup);
+    await expect.poll(() => emulator.admin.journal().at(-1)).toMatchObject({ kind: 'restoration', status: 'IN-PROGRESS' });
+    const creations = emulator.admin.journal().filter((entry) => entry.kind === 'creation').length;
+    // no device named: the first run is due at once, and waits
+    await open('&every=6h');
+    await expect.poll(() => panel().getByTestId('schedule-state').textContent(), { timeout: 10_000 }).toBe('Waiting for a restore to finish');
+    expect(await panel().getByRole('button', { name: 'Pause' }).count()).toBe(1);
+    await accessible('schedule waiting');
+    await shot('13-schedule-waiting');
+    // it never queued a second operation meanwhile
+    expect(emulator.admin.journal().filter((entry) => entry.kind === 'creation')).toHaveLength(creations);
+    await page.close();
+    await restoring;
+  });
+
   it('a 511 stops the schedule with what to do; Resume once signed in makes the period\'s backup', async () => {
     emulator.admin.setState({ signedIn: false });
     // no device named: the schedule's first run is due at once (it learns the device from it)
