@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createBackupClient } from '../../src/api/index.js';
 import { planRetention, retentionText, type RetentionPolicy } from '../../src/index.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
@@ -389,18 +389,20 @@ describe.each(BROWSER_EXAMPLES)('examples/%s in Chromium, against the emulator',
     const [backup] = (await client.list()).iterable;
     // started elsewhere: the plain call answers when the restore is done
     const restoring = client.restore(backup!.id, backup);
-    await expect.poll(() => emulator.admin.journal().at(-1)).toMatchObject({ kind: 'restoration', status: 'IN-PROGRESS' });
+    onTestFinished(() => restoring.then(() => undefined, () => undefined));
+    await expect.poll(() => emulator.admin.operations().restorations.length).toBe(1);
     const creations = emulator.admin.journal().filter((entry) => entry.kind === 'creation').length;
     // no device named: the first run is due at once, and waits
     await open('&every=6h');
-    await expect.poll(() => panel().getByTestId('schedule-state').textContent(), { timeout: 10_000 }).toBe('Waiting for a restore to finish');
+    const said = async () => `${await panel().getByTestId('schedule-summary').textContent()}; backup card: ${await statusOf('backup')}`;
+    await expect
+      .poll(() => panel().getByTestId('schedule-state').textContent(), { timeout: 10_000, message: `the schedule waits (${await said()})` })
+      .toBe('Waiting for a restore to finish');
     expect(await panel().getByRole('button', { name: 'Pause' }).count()).toBe(1);
     await accessible('schedule waiting');
     await shot('13-schedule-waiting');
     // it never queued a second operation meanwhile
     expect(emulator.admin.journal().filter((entry) => entry.kind === 'creation')).toHaveLength(creations);
-    await page.close();
-    await restoring;
   });
 
   it('a 511 stops the schedule with what to do; Resume once signed in makes the period\'s backup', async () => {
