@@ -4,12 +4,14 @@ import { createCommandContext, type CommandContext, type GlobalOptions } from '.
 import { EXIT_CODES, EXIT_CODES_HELP } from './command/exit-codes.js';
 import { failureResult, printResult, type CommandResult } from './command/result.js';
 import { inOurWords, isUsageError, UsageError } from './command/usage-error.js';
+import { RETENTION_FLAGS, retentionPolicyOf, usageErrorOf } from './command/policy-flags.js';
 import { emulatorOptionsOf, serveOptions } from './commands/serve.js';
+import { resolveSchedule, type SchedulePolicy } from '../core/index.js';
 
 const TRANSPORTS: readonly ProgressTransport[] = ['websocket', 'ndjson', 'polling'];
 
 /** Printed after a usage error at the top level (an unknown command, no command). */
-const USAGE_SUMMARY = `usage: pieces-backup <list|backup|restore|status|cancel|delete|watch> [--url URL] [--transport T] [--json]
+const USAGE_SUMMARY = `usage: pieces-backup <list|backup|restore|status|cancel|delete|watch|prune|schedule> [--url URL] [--transport T] [--json]
 usage: pieces-backup <serve|demo> [options]
 (pieces-backup --help for more)`;
 
@@ -28,6 +30,20 @@ function globalOptionsOf(values: OptionValues): GlobalOptions {
   const transport = TRANSPORTS.find((name) => name === values.transport);
   if (!transport) throw new UsageError(`--transport must be one of ${TRANSPORTS.join(', ')}`);
   return { url: typeof values.url === 'string' ? values.url : undefined, transport, json: values.json === true };
+}
+
+/** `--every` or `--daily-at` (one of them), with `--jitter`, checked before anything is sent. */
+function schedulePolicyOf(options: OptionValues): SchedulePolicy {
+  const every = typeof options.every === 'string' ? options.every : undefined;
+  const dailyAt = typeof options.dailyAt === 'string' ? options.dailyAt : undefined;
+  if ((every === undefined) === (dailyAt === undefined)) throw new UsageError('schedule needs one of --every DURATION (e.g. 6h) or --daily-at HH:MM (e.g. 02:30)');
+  const policy = { ...(every !== undefined ? { every } : { dailyAt: dailyAt! }), ...(typeof options.jitter === 'string' && { jitter: options.jitter }) } as SchedulePolicy;
+  try {
+    resolveSchedule(policy);
+  } catch (error) {
+    usageErrorOf(error);
+  }
+  return policy;
 }
 
 type Run = (context: CommandContext, args: string[], options: OptionValues) => Promise<CommandResult>;
@@ -74,6 +90,35 @@ const DAEMON_COMMANDS: Record<string, DaemonCommand> = {
   watch: {
     description: 'follow every backup and restore, whoever started it, until Ctrl-C',
     run: async (context) => (await import('./commands/watch.js')).watch(context),
+  },
+  prune: {
+    description: 'delete the backups a retention policy does not keep (restic forget), showing why each is kept',
+    options: [...RETENTION_FLAGS, ['--dry-run', 'show what would be kept and removed, and delete nothing']],
+    run: async (context, _args, options) => {
+      const policy = retentionPolicyOf(options, true)!;
+      return (await import('./commands/prune.js')).prune(context, policy, { dryRun: options.dryRun === true });
+    },
+  },
+  schedule: {
+    description: 'back up on a schedule until Ctrl-C (a foreground service), pruning after each backup when given retention flags',
+    options: [
+      ['--every <duration>', 'back up every DURATION (at least 1m), periods aligned to the Unix epoch: 6h runs at 00:00, 06:00, ... UTC'],
+      ['--daily-at <HH:MM>', 'back up daily at this local time'],
+      ['--jitter <duration>', 'a random delay after each period starts, up to DURATION'],
+      ...RETENTION_FLAGS.filter(([flags]) => !flags.startsWith('--device')),
+      ['--device <name>', "this device's name in Pieces OS: its backups count for a period, and a prune thins only them (default: learned from the first backup, kept in the state file)"],
+      ['--state-file <path>', 'where the schedule keeps its state; its directory holds the lock (default: $XDG_STATE_HOME/pieces-backup/schedule.json)'],
+    ],
+    run: async (context, _args, options) => {
+      const policy = schedulePolicyOf(options);
+      const retention = retentionPolicyOf(options, false);
+      const deviceName = typeof options.device === 'string' ? options.device : undefined;
+      return (await import('./commands/schedule.js')).schedule(context, {
+        schedule: { ...policy, ...(deviceName !== undefined && { deviceName }) },
+        retention,
+        stateFile: typeof options.stateFile === 'string' ? options.stateFile : undefined,
+      });
+    },
   },
 };
 

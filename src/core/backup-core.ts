@@ -5,9 +5,9 @@ import type { DiscoverOptions, OperationProgress, ProgressTransport } from '../s
 import { createBackupsStore, type BackupsStore } from './backups-store.js';
 import { createLifecycle, type BackupLifecycle, type RestoreLifecycle } from './lifecycle.js';
 import { createOperationsStore, type OperationsState } from './operations-store.js';
-import type { RetentionPolicy } from './policy/retention.js';
+import { resolveRetentionPolicy, type RetentionPolicy } from './policy/retention.js';
 import { createRetentionHandle, type RetentionHandle } from './retention-handle.js';
-import { createScheduleHandle, type ScheduleHandle, type ScheduleOptions } from './schedule-handle.js';
+import { createScheduleHandle, resolveScheduleOptions, type ScheduleHandle, type ScheduleOptions } from './schedule-handle.js';
 import type { Store } from './store.js';
 
 export interface BackupCoreOptions {
@@ -89,6 +89,9 @@ export function discoveryTransport(transport: ProgressTransport | undefined): No
  * ```
  */
 export function createBackupCore(client: BackupClient, options: BackupCoreOptions = {}): BackupCore {
+  // bad policies throw here, before anything is built that would need disposing
+  if (options.schedule) resolveScheduleOptions(options.schedule);
+  if (options.retention) resolveRetentionPolicy(options.retention);
   const lifecycleOptions = { ...options.lifecycle, ...(options.transport && { transport: options.transport }) };
   const backup = createLifecycle(client, 'creation', lifecycleOptions);
   const restore = createLifecycle(client, 'restoration', lifecycleOptions);

@@ -52,6 +52,7 @@ export {
 } from './policy-text.js';
 export {
   applyRetention,
+  backupTime,
   createMemoryLock,
   createScheduleRunner,
   createWebLock,

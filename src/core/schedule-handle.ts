@@ -5,7 +5,7 @@ import type { Backup } from '../models/index.js';
 import { durationToMs, parseDuration } from './policy/duration.js';
 import { defaultRunnerLock, type RunnerLock } from './policy/runner-lock.js';
 import { createScheduleRunner, type RunRecord, type ScheduleHealth, type ScheduleRunner } from './policy/schedule-runner.js';
-import { resolveSchedule, type RunOutcome, type SchedulePolicy, type ScheduleState } from './policy/schedule.js';
+import { resolveSchedule, type ResolvedSchedule, type RunOutcome, type SchedulePolicy, type ScheduleState } from './policy/schedule.js';
 import type { BackupLifecycle, BackupSnapshot, RestoreLifecycle } from './lifecycle.js';
 import type { OperationsState } from './operations-store.js';
 import { createStore, type Store } from './store.js';
@@ -176,6 +176,12 @@ function runLifecycle(backup: BackupLifecycle): Promise<RunOutcome> {
     }
     const unsubscribe = backup.subscribe(() => {
       const snapshot = backup.getSnapshot();
+      if (snapshot.status === 'stopped' && !isSettledState(snapshot.value)) {
+        // the core was disposed mid-run: end the run, so the runner gives the lock back
+        unsubscribe();
+        resolve({ status: 'failed', error: { name: 'AbortedError', message: 'the core was disposed during the backup; it runs on in Pieces OS' } });
+        return;
+      }
       if (!isSettledState(snapshot.value)) return;
       unsubscribe();
       resolve(outcomeOf(snapshot));
@@ -192,6 +198,22 @@ export interface ScheduleHandleDeps {
   afterBackup: () => void;
 }
 
+/** The schedule options checked once: throws `PolicyInputError` (the core calls it before building anything). */
+export function resolveScheduleOptions(options: ScheduleOptions): { schedule: ResolvedSchedule; staleAfterMs: number | undefined } {
+  const { every, dailyAt, jitter, backoff, timeZone } = options;
+  const policy = {
+    // both given reach resolveSchedule, which refuses them
+    ...(every !== undefined && { every }),
+    ...(dailyAt !== undefined && { dailyAt }),
+    ...(jitter !== undefined && { jitter }),
+    ...(backoff !== undefined && { backoff }),
+    ...(timeZone !== undefined && { timeZone }),
+  } as SchedulePolicy;
+  const staleAfterMs =
+    options.staleAfter === undefined ? undefined : durationToMs(parseDuration(options.staleAfter, 'staleAfter'), 'staleAfter');
+  return { schedule: resolveSchedule(policy), staleAfterMs };
+}
+
 /** `core.schedule` (internal: the core builds it). Throws `PolicyInputError` for a schedule that does not parse. */
 export function createScheduleHandle(options: ScheduleOptions | undefined, deps: ScheduleHandleDeps): ScheduleHandle {
   if (!options) {
@@ -206,15 +228,8 @@ export function createScheduleHandle(options: ScheduleOptions | undefined, deps:
       dispose: () => store.set({ ...IDLE, phase: 'disposed' }),
     };
   }
-  const { every, dailyAt, jitter, backoff, timeZone } = options;
-  const policy = {
-    ...(every !== undefined ? { every } : { dailyAt: dailyAt as string }),
-    ...(jitter !== undefined && { jitter }),
-    ...(backoff !== undefined && { backoff }),
-    ...(timeZone !== undefined && { timeZone }),
-  } as SchedulePolicy;
-  const schedule = resolveSchedule(policy);
-  const staleAfterMs = options.staleAfter === undefined ? undefined : durationToMs(parseDuration(options.staleAfter, 'staleAfter'), 'staleAfter');
+  const { every, dailyAt } = options;
+  const { schedule, staleAfterMs } = resolveScheduleOptions(options);
   const storage = options.storage ?? defaultScheduleStorage(`pieces-backup.schedule${options.deviceName ? `.${options.deviceName}` : ''}`);
   const stored = storage.load();
   const { deviceName: learned, ...savedState } = stored ?? {};
@@ -261,7 +276,11 @@ export function createScheduleHandle(options: ScheduleOptions | undefined, deps:
       schedule,
       deviceName: SELF,
       lockName: `pieces-backup.schedule.${options.deviceName ?? 'this-device'}`,
-      listBackups: async () => asSelf((await client.list()).iterable),
+      listBackups: async () => {
+        // another tab or process on the same storage may have learned the device meanwhile
+        device ??= storage.load()?.deviceName ?? null;
+        return asSelf((await client.list()).iterable);
+      },
       // the core's own lifecycles, then discovery (live while observed); a start that races
       // another runner is answered 409, which the runner waits on
       isOperationRunning: async () => {

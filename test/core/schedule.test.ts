@@ -161,6 +161,30 @@ describe('core.schedule', () => {
   });
 });
 
+describe('core.schedule and its lock', () => {
+  it('a core disposed during a scheduled run gives the lock back (the backup runs on in Pieces OS)', async () => {
+    emulator.current.admin.setState({ rateBytesPerSecond: 100_000 });
+    const lock = createMemoryLock();
+    const core = createBackupCore(createBackupClient({ baseUrl: emulator.url }), {
+      transport: 'polling',
+      schedule: { every: '6h', deviceName: 'desk-1', storage: memoryStorage(), lock },
+    });
+    cores.push(core);
+    core.schedule.subscribe(() => undefined);
+    await until(core.schedule, (view) => view.phase === 'running', 'the run');
+    await until(core.backup, (s) => s.value === 'running', 'the backup');
+    expect(await lock.tryAcquire('pieces-backup.schedule.desk-1')).toBeNull();
+    core.dispose();
+    await until(
+      { subscribe: (listener) => { const timer = setInterval(listener, 10); return () => clearInterval(timer); }, getSnapshot: () => emulator.current.admin.operations().creations.length },
+      (count) => count === 1,
+      'the creation on the daemon',
+    );
+    await vi.waitFor(async () => expect(await lock.tryAcquire('pieces-backup.schedule.desk-1')).not.toBeNull(), { timeout: 2_000, interval: 20 });
+    emulator.current.admin.failOperation('creation', 'test teardown');
+  });
+});
+
 describe('core.retention', () => {
   const seed = (timestamp: string, deviceName = 'desk-1') => emulator.current.admin.seedBackup({ timestamp, deviceName, bytes: 1000 });
 
@@ -218,5 +242,16 @@ describe('core.retention', () => {
     await until(core.retention, (view) => view.lastReport !== null, 'the prune');
     const left = (await createBackupClient({ baseUrl: emulator.url }).list()).iterable;
     expect(left.map((backup) => backup.id)).toEqual([core.schedule.getSnapshot().history[0]?.backupId]);
+  });
+});
+
+describe('core.schedule input', () => {
+  it('a schedule that does not parse, or gives both every and dailyAt, throws PolicyInputError from createBackupCore', () => {
+    const client = createBackupClient({ baseUrl: 'http://127.0.0.1:1' });
+    expect(() => createBackupCore(client, { schedule: { every: 'six hours' } })).toThrow(expect.objectContaining({ name: 'PolicyInputError', field: 'every' }));
+    expect(() => createBackupCore(client, { schedule: { every: '6h', dailyAt: '02:30' } })).toThrow(/not both/);
+    expect(() => createBackupCore(client, { schedule: {} })).toThrow(/give every/);
+    expect(() => createBackupCore(client, { schedule: { every: '6h', staleAfter: 'soon' } })).toThrow(expect.objectContaining({ field: 'staleAfter' }));
+    expect(() => createBackupCore(client, { retention: { keepLast: 0 } })).toThrow(/keep nothing/);
   });
 });

@@ -36,8 +36,16 @@ import {
   type OperationLostError,
   type RestoreEvent,
   type RestoreSnapshot,
+  type RetentionPlan,
+  type RetentionReport,
+  type RetentionView,
+  type RunRecord,
+  type ScheduleView,
   type Store,
   type UpdateRequiredError,
+  planRetention,
+  scheduleText,
+  retentionText,
 } from '../../src/index.js';
 
 declare const client: BackupClient;
@@ -143,5 +151,28 @@ describe('adapter return types', () => {
     expectTypeOf(select(core.backups, (state) => state.backups.length)).toEqualTypeOf<Store<number>>();
     // @ts-expect-error the selector reads the state it is given
     select(core.backups, (state: string) => state);
+  });
+
+  it('the policy: the core has schedule and retention stores with typed commands; the faces bind them', () => {
+    const core = createBackupCore(client, { schedule: { every: '6h' }, retention: { keepLast: 3 } });
+    expectTypeOf(core.schedule.getSnapshot()).toEqualTypeOf<ScheduleView>();
+    expectTypeOf(core.schedule.getSnapshot().phase).toEqualTypeOf<'idle' | 'waiting' | 'running' | 'paused' | 'stopped' | 'disposed'>();
+    expectTypeOf(core.schedule.runNow()).toEqualTypeOf<Promise<RunRecord | null>>();
+    expectTypeOf(core.retention.getSnapshot()).toEqualTypeOf<RetentionView>();
+    expectTypeOf(core.retention.getSnapshot().plan).toEqualTypeOf<RetentionPlan | null>();
+    expectTypeOf(core.retention.prune()).toEqualTypeOf<Promise<RetentionReport>>();
+    expectTypeOf(planRetention([], { keepDaily: 7 })).toEqualTypeOf<RetentionPlan>();
+    expectTypeOf(scheduleText(core.schedule.getSnapshot()).summary).toEqualTypeOf<string>();
+    expectTypeOf(retentionText({ action: 'keep', reasons: ['newest'] })).toEqualTypeOf<string>();
+    // @ts-expect-error a count is a number, not text
+    core.retention.setPolicy({ keepLast: '3' });
+    // @ts-expect-error every or dailyAt, as text
+    createBackupCore(client, { schedule: { every: 6 } });
+    expectTypeOf(react.useSchedule((view) => view.nextDueAt)).toEqualTypeOf<number | null>();
+    expectTypeOf(react.useRetention()).toEqualTypeOf<RetentionView>();
+    expectTypeOf(vue.useSchedule((view) => view.stale)).toEqualTypeOf<Readonly<ShallowRef<boolean>>>();
+    expectTypeOf(svelte.useRetention((view) => view.pruning)).toEqualTypeOf<Readable<boolean>>();
+    expectTypeOf(solid.useSchedule()).toEqualTypeOf<Accessor<ScheduleView>>();
+    expectTypeOf(angular.injectRetention((view) => view.plan)).toEqualTypeOf<Signal<RetentionPlan | null>>();
   });
 });

@@ -10,3 +10,11 @@ export function formatBytes(bytes: number): string {
   }
   return `${unit === 0 || value >= 100 ? Math.round(value) : value.toFixed(1)} ${UNITS[unit]}`;
 }
+
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/** Epoch ms as the host's local time, to the minute: `2026-12-01 09:30`. */
+export function formatLocalTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
