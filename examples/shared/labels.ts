@@ -11,8 +11,14 @@ const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeS
 /** An instant (epoch ms or ISO-8601) as the user reads dates: `3 Dec 2026, 19:59` (en-GB). */
 export const formatDate = (at: number | string): string => dateTime.format(typeof at === 'number' ? at : Date.parse(at));
 
+/** When a backup was made, epoch ms: its id's timestamp, else its created date. */
+export function backupTime(backup: Backup): number {
+  const fromTimestamp = Number(backup.timestamp);
+  return backup.timestamp !== '' && Number.isFinite(fromTimestamp) ? fromTimestamp : Date.parse(backup.created.value);
+}
+
 /** A backup's creation date, in the user's locale and time zone. */
-export const backupDate = (backup: Backup): string => formatDate(backup.created.value);
+export const backupDate = (backup: Backup): string => formatDate(backupTime(backup));
 
 /** A row's Restore button: `Restore the backup of 3 Dec 2026, 19:59`. */
 export const restoreLabel = (backup: Backup): string => `Restore the backup of ${backupDate(backup)}`;

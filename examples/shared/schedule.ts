@@ -1,5 +1,5 @@
-import type { RetentionPlan, RetentionPolicy, RetentionReport, ScheduleView } from 'pieces-backup';
-import { backupDate, type Confirmation } from './labels.js';
+import { SCHEDULE_TEXTS, scheduleText, type Backup, type RetentionPlan, type RetentionPolicy, type RetentionReport, type ScheduleView } from 'pieces-backup';
+import { backupDate, backupTime, type Confirmation } from './labels.js';
 
 // The schedule panel's words beyond the core's text model (scheduleText, retentionText):
 // framework-free, so every example shows the same panel and one browser test reads them all.
@@ -19,6 +19,17 @@ export function policyLabel(policy: RetentionPolicy): string {
   if (policy.keepWithin) rules.push(`within ${policy.keepWithin}`);
   const scope = policy.scope === 'all-devices' ? 'all devices' : (policy.device ?? 'each device');
   return `${rules.join(', ')} (${scope})`;
+}
+
+/**
+ * The panel's first line, `Last backup 2 h ago · next in 4 h` (the core's `scheduleText`).
+ * Without a schedule the core knows no device: the list's newest backup is the last one.
+ */
+export function scheduleSummary(view: ScheduleView, backups: readonly Backup[], now: number): string {
+  const text = scheduleText(view, { now });
+  if (view.configured || backups.length === 0) return text.summary;
+  const newest = Math.max(...backups.map(backupTime));
+  return `${SCHEDULE_TEXTS.lastBackup(SCHEDULE_TEXTS.span(now - newest))}${SCHEDULE_TEXTS.separator}${text.state}`;
 }
 
 /** The schedule's one command: `Pause` while it runs or waits, `Resume` once paused or stopped; null without a schedule. */

@@ -363,6 +363,9 @@ describe.each(BROWSER_EXAMPLES)('examples/%s in Chromium, against the emulator',
     await open('&device=prune%20laptop&keepLast=1&keepDaily=2');
     const expected = await expectedPreview({ keepLast: 1, keepDaily: 2, device: 'prune laptop' });
     await expect.poll(preview).toEqual(expected.rows);
+    // no schedule asked for: none runs, and the last backup is the list's newest (minutes old)
+    expect(await panel().getByTestId('schedule-summary').textContent()).toMatch(/^Last backup (less than a minute|\d+ min) ago · No schedule$/);
+    expect(await panel().getByRole('button', { name: 'Pause' }).count()).toBe(0);
     const removed = expected.plan.remove.map((entry) => entry.id);
     expect(removed).toHaveLength(3);
 

@@ -1,8 +1,8 @@
 import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject, input, signal } from '@angular/core';
 import { retentionText, scheduleText, type RetentionEntry } from 'pieces-backup';
-import { injectBackupCore, injectRetention, injectSchedule } from 'pieces-backup/angular';
+import { injectBackupCore, injectBackups, injectRetention, injectSchedule } from 'pieces-backup/angular';
 import { backupDate } from '../../shared/labels';
-import { pauseOrResume, policyLabel, pruneConfirmation, pruneReportText, watchClock } from '../../shared/schedule';
+import { pauseOrResume, policyLabel, pruneConfirmation, pruneReportText, scheduleSummary, watchClock } from '../../shared/schedule';
 import { ConfirmDialogComponent } from './confirm-dialog.component';
 
 /** The schedule (core.schedule) and the retention preview (core.retention): what runs by itself. */
@@ -19,7 +19,7 @@ import { ConfirmDialogComponent } from './confirm-dialog.component';
         <button (click)="toggle()">{{ label }}</button>
       }
     </header>
-    <p class="schedule-summary" data-testid="schedule-summary">{{ text().summary }}</p>
+    <p class="schedule-summary" data-testid="schedule-summary">{{ summary() }}</p>
     <p class="muted">{{ about() }}</p>
     <!-- a polite live region: the schedule's state changes are announced -->
     <p class="status" role="status" data-testid="schedule-state">{{ schedule().configured ? text().state : '' }}</p>
@@ -72,11 +72,13 @@ export class SchedulePanelComponent {
   private readonly core = injectBackupCore();
   protected readonly schedule = injectSchedule();
   protected readonly retention = injectRetention();
+  private readonly backups = injectBackups((state) => state.backups);
   // ages and "next in" are measured now: re-rendered every 30 s
   private readonly now = signal(Date.now());
   protected readonly confirming = signal(false);
 
   protected readonly text = computed(() => scheduleText(this.schedule(), { now: this.now() }));
+  protected readonly summary = computed(() => scheduleSummary(this.schedule(), this.backups(), this.now()));
   protected readonly command = computed(() => pauseOrResume(this.schedule()));
   protected readonly about = computed(() => {
     const { configured, label } = this.schedule();

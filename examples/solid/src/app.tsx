@@ -15,7 +15,7 @@ import {
   restoreLabel,
   type Confirmation,
 } from '../../shared/labels.js';
-import { pauseOrResume, policyLabel, pruneConfirmation, pruneReportText, watchClock } from '../../shared/schedule.js';
+import { pauseOrResume, policyLabel, pruneConfirmation, pruneReportText, scheduleSummary, watchClock } from '../../shared/schedule.js';
 
 // The same dashboard as examples/react, in Solid: the same DOM, so the same browser test drives both.
 
@@ -216,6 +216,7 @@ function SchedulePanel(props: { policyError: string | null }) {
   const core = useBackupCore();
   const schedule = useSchedule();
   const retention = useRetention();
+  const backups = useBackups((state) => state.backups);
   // ages and "next in" are measured now: re-rendered every 30 s
   const [now, setNow] = createSignal(Date.now());
   onCleanup(watchClock(setNow));
@@ -235,7 +236,7 @@ function SchedulePanel(props: { policyError: string | null }) {
         <h2 id="schedule-title">Schedule</h2>
         <Show when={command()}>{(label) => <button onClick={toggle}>{label()}</button>}</Show>
       </header>
-      <p class="schedule-summary" data-testid="schedule-summary">{text().summary}</p>
+      <p class="schedule-summary" data-testid="schedule-summary">{scheduleSummary(schedule(), backups(), now())}</p>
       <p class="muted">
         {schedule().configured ? `Backs up ${schedule().label}.` : 'Backups run when you ask (add ?every=6h to the address for a schedule).'}
       </p>
