@@ -407,6 +407,18 @@ describe.each(BROWSER_EXAMPLES)('examples/%s in Chromium, against the emulator',
     expect(emulator.admin.journal().filter((entry) => entry.kind === 'creation')).toHaveLength(creations);
   });
 
+  it('says what in the address it refused, and runs no schedule then', async () => {
+    await open('&every=six%20hours');
+    await expect.poll(() => panel().getByRole('alert').textContent()).toMatch(/^every: "six hours" is not a duration/);
+    expect(await panel().getByRole('button', { name: 'Pause' }).count()).toBe(0);
+    // the preview keeps its default policy
+    expect(await panel().getByRole('heading', { name: 'Retention: keep last 3, daily 7 (each device)' }).count()).toBe(1);
+    await accessible('a refused policy');
+    await page.close();
+    await open('&every=1mo');
+    await expect.poll(() => panel().getByRole('alert').textContent()).toMatch(/^every: "1mo" has no fixed length/);
+  });
+
   it('a 511 stops the schedule with what to do; Resume once signed in makes the period\'s backup', async () => {
     emulator.admin.setState({ signedIn: false });
     // no device named: the schedule's first run is due at once (it learns the device from it)
