@@ -6,7 +6,8 @@ import { failureResult, printResult, type CommandResult } from './command/result
 import { inOurWords, isUsageError, UsageError } from './command/usage-error.js';
 import { RETENTION_FLAGS, retentionPolicyOf, usageErrorOf } from './command/policy-flags.js';
 import { emulatorOptionsOf, serveOptions } from './commands/serve.js';
-import { resolveSchedule, type SchedulePolicy } from '../core/index.js';
+// the policy's checks alone, not the core: the command table stays lazy (a fast start)
+import { resolveSchedule, type SchedulePolicy } from '../core/policy/schedule.js';
 
 const TRANSPORTS: readonly ProgressTransport[] = ['websocket', 'ndjson', 'polling'];
 

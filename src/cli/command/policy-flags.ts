@@ -1,5 +1,6 @@
 import type { OptionValues } from 'commander';
-import { isPolicyInputError, resolveRetentionPolicy, type RetentionPolicy } from '../../core/index.js';
+import { isPolicyInputError } from '../../core/policy/policy-input-error.js';
+import { resolveRetentionPolicy, type RetentionPolicy } from '../../core/policy/retention.js';
 import { UsageError } from './usage-error.js';
 
 /** The retention flags `prune` and `schedule` share, as commander option specs. */
