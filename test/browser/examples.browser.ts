@@ -407,6 +407,14 @@ describe.each(BROWSER_EXAMPLES)('examples/%s in Chromium, against the emulator',
     expect(emulator.admin.journal().filter((entry) => entry.kind === 'creation')).toHaveLength(creations);
   });
 
+  it('a 505 stops the schedule with what to do (update Pieces OS)', async () => {
+    emulator.admin.setState({ osUpToDate: false });
+    await open('&every=6h');
+    await expect.poll(() => panel().getByTestId('schedule-state').textContent(), { timeout: 20_000 }).toMatch(/^Stopped: Update Pieces OS/);
+    expect(await panel().getByRole('button', { name: 'Resume' }).count()).toBe(1);
+    await accessible('schedule stopped (505)');
+  });
+
   it('says what in the address it refused, and runs no schedule then', async () => {
     await open('&every=six%20hours');
     await expect.poll(() => panel().getByRole('alert').textContent()).toMatch(/^every: "six hours" is not a duration/);
