@@ -73,6 +73,7 @@ export {
 // other types are read off the handles (`BackupCore['schedule']`) and the options
 export {
   applyRetention,
+  checkPolicy,
   createScheduleRunner,
   planRetention,
   SCHEDULE_TEXTS,

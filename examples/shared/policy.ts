@@ -1,4 +1,6 @@
-import { isPolicyInputError, parseDuration, planRetention, type Duration, type RetentionPolicy, type ScheduleOptions } from 'pieces-backup';
+import { checkPolicy, isPiecesBackupError, type BackupCoreOptions, type RetentionPolicy } from 'pieces-backup';
+
+type ScheduleOptions = NonNullable<BackupCoreOptions['schedule']>;
 
 // The page's schedule and retention policy, from its query string, framework-free (the same
 // convention as the dashboard): `?every=6h&keepLast=3&keepDaily=7`.
@@ -7,10 +9,6 @@ import { isPolicyInputError, parseDuration, planRetention, type Duration, type R
 export const DEFAULT_RETENTION: RetentionPolicy = { keepLast: 3, keepDaily: 7 };
 
 const COUNTS = ['keepLast', 'keepHourly', 'keepDaily', 'keepWeekly', 'keepMonthly', 'keepYearly'] as const;
-
-/** A duration's fixed length in ms, or null when it has none (months, years). */
-const fixedMs = ({ years, months, weeks, days, hours, minutes }: Duration): number | null =>
-  years > 0 || months > 0 ? null : ((((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60_000);
 
 /** What the page's core is given, and what in the query was refused (shown, not thrown). */
 export interface PagePolicy {
@@ -34,7 +32,7 @@ export interface PagePolicy {
 export function pagePolicy(search: string = location.search): PagePolicy {
   const params = new URLSearchParams(search);
   const errors: string[] = [];
-  const refuse = (error: unknown) => errors.push(isPolicyInputError(error) || error instanceof Error ? error.message : String(error));
+  const refuse = (error: unknown) => errors.push(isPiecesBackupError(error, 'PolicyInputError') || error instanceof Error ? error.message : String(error));
 
   let retention: RetentionPolicy = {};
   for (const field of COUNTS) {
@@ -50,9 +48,8 @@ export function pagePolicy(search: string = location.search): PagePolicy {
   const device = params.get('device') || undefined;
   if (device && retention.scope !== 'all-devices') retention.device = device;
   try {
-    // planning nothing checks the policy the way the core will (a rule that does not parse,
-    // a policy that keeps nothing)
-    planRetention([], retention);
+    // the core's own check (a rule that does not parse, a policy that keeps nothing)
+    checkPolicy({ retention });
   } catch (error) {
     refuse(error);
     retention = { ...DEFAULT_RETENTION };
@@ -69,21 +66,8 @@ export function pagePolicy(search: string = location.search): PagePolicy {
     }
     if (device) schedule.deviceName = device;
     try {
-      // the core's own checks, so that createBackupCore does not throw at start-up: a period of
-      // a fixed length, at least 1 min; a jitter shorter than it
-      const ms: Partial<Record<'every' | 'jitter' | 'staleAfter', number | null>> = {};
-      for (const field of ['every', 'jitter', 'staleAfter'] as const) {
-        const value = schedule[field];
-        if (value !== undefined) ms[field] = fixedMs(parseDuration(value, field));
-      }
-      if (ms.every === null) throw new Error(`every: ${JSON.stringify(schedule.every)} has no fixed length: use days or weeks (30d)`);
-      if (ms.every !== undefined && ms.every < 60_000) throw new Error(`every: ${JSON.stringify(schedule.every)} is shorter than 1m`);
-      if (ms.jitter === null || (ms.jitter !== undefined && ms.every !== undefined && ms.jitter >= ms.every)) {
-        throw new Error(`jitter: ${JSON.stringify(schedule.jitter)} must be shorter than the period`);
-      }
-      if (schedule.dailyAt !== undefined && !/^\d{1,2}:\d{2}$/.test(schedule.dailyAt)) {
-        throw new Error(`dailyAt: ${JSON.stringify(schedule.dailyAt)} is not a time of day (HH:MM)`);
-      }
+      // the core's own check, so that createBackupCore does not throw at start-up
+      checkPolicy({ schedule });
     } catch (error) {
       refuse(error);
       schedule = undefined;

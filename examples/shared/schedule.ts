@@ -1,4 +1,6 @@
-import { SCHEDULE_TEXTS, scheduleText, type Backup, type RetentionPlan, type RetentionPolicy, type RetentionReport, type ScheduleView } from 'pieces-backup';
+import { SCHEDULE_TEXTS, scheduleText, type Backup, type BackupCore, type RetentionPlan, type RetentionPolicy, type ScheduleView } from 'pieces-backup';
+
+type RetentionReport = Awaited<ReturnType<BackupCore['retention']['prune']>>;
 import { backupDate, backupTime, type Confirmation } from './labels.js';
 
 // The schedule panel's words beyond the core's text model (scheduleText, retentionText):

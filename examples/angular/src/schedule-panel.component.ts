@@ -1,5 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject, input, signal } from '@angular/core';
-import { retentionText, scheduleText, type RetentionEntry } from 'pieces-backup';
+import { retentionText, scheduleText, type RetentionPlan } from 'pieces-backup';
+
+type RetentionEntry = RetentionPlan['entries'][number];
 import { injectBackupCore, injectBackups, injectRetention, injectSchedule } from 'pieces-backup/angular';
 import { backupDate } from '../../shared/labels';
 import { pauseOrResume, policyLabel, pruneConfirmation, pruneReportText, scheduleSummary, watchClock } from '../../shared/schedule';
