@@ -116,7 +116,30 @@ function isPreflightRead(error: unknown): boolean {
   return typeof url === 'string' && PREFLIGHT_READ.test(url);
 }
 
+// Data that crossed a structured clone or JSON (a worker, a log) keeps its `name` but not the
+// brand the guards test; a plain object (no Error: a DOMException named TimeoutError is not
+// ours) is classified by that name.
+const KIND_OF_NAME: Partial<Record<string, LifecycleErrorKind>> = {
+  NetworkError: 'network',
+  TimeoutError: 'timeout',
+  ProtocolError: 'protocol',
+  OperationLostError: 'not-found',
+  OperationFailedError: 'server',
+  CancelTimeoutError: 'cancel-timeout',
+  BackupTooNewError: 'backup-too-new',
+  FeatureDisabledError: 'feature-disabled',
+  SafetyBackupFailedError: 'safety-backup-failed',
+};
+
+function kindOfData(error: unknown): LifecycleErrorKind | undefined {
+  if (typeof error !== 'object' || error === null || error instanceof Error) return undefined;
+  const { name } = error as { name?: unknown };
+  return typeof name === 'string' ? KIND_OF_NAME[name] : undefined;
+}
+
 function kindOf(error: unknown): LifecycleErrorKind {
+  const data = kindOfData(error);
+  if (data) return data;
   // 505 and 511 first: they are HttpErrors too, and need the user, not a retry
   if (isUpdateRequiredError(error)) return 'update-required';
   if (isAuthenticationRequiredError(error)) return 'authentication-required';

@@ -69,7 +69,20 @@ export interface ProxyCase {
   cancelAtMs?: number;
   /** The daemon's operation takes about this long. */
   durationMs?: number;
+  /**
+   * Every request on a connection of its own (`Connection: close`), so a toxic chosen by a
+   * request line hits that request whatever came before it on a reused keep-alive connection.
+   */
+  freshConnections?: boolean;
 }
+
+// undici honours `connection: close` from a fetch: the socket is not reused
+const closingFetch: typeof fetch = (input, init) => {
+  const request = new Request(input, init);
+  const headers = new Headers(request.headers);
+  headers.set('connection', 'close');
+  return fetch(new Request(request, { headers, duplex: 'half' } as RequestInit));
+};
 
 export interface ProxyCaseResult {
   case: ProxyCase;
@@ -121,8 +134,13 @@ function settle(actor: ActorLike, boundMs: number): Promise<{ end: ProxyCaseResu
   });
 }
 
-function startActor(baseline: Baseline, baseUrl: string, transport: ProgressTransport): ActorLike {
-  const client = createBackupClient({ baseUrl, timeout: REQUEST_TIMEOUT_MS, retryDelay: exponentialBackoff({ baseMs: 50, maxMs: 400 }) });
+function startActor(baseline: Baseline, baseUrl: string, transport: ProgressTransport, freshConnections = false): ActorLike {
+  const client = createBackupClient({
+    baseUrl,
+    timeout: REQUEST_TIMEOUT_MS,
+    retryDelay: exponentialBackoff({ baseMs: 50, maxMs: 400 }),
+    ...(freshConnections && { fetch: closingFetch }),
+  });
   const options = { ...PROXY_OPTIONS, transport };
   if (baseline.lifecycle === 'backup') {
     const actor = createBackupActor(client, options);
@@ -144,7 +162,7 @@ export async function runProxyCase(proxyCase: ProxyCase, boundMs = HANG_BOUND_MS
     proxy = await startFaultProxy(daemon.url);
     for (const toxic of proxyCase.toxics ?? []) proxy.add(toxic);
     const started = performance.now();
-    const actor = startActor(baseline, proxy.url, proxyCase.transport);
+    const actor = startActor(baseline, proxy.url, proxyCase.transport, proxyCase.freshConnections);
     const { partition, cancelAtMs } = proxyCase;
     if (partition) {
       const held = proxy;

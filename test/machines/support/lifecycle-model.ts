@@ -1,4 +1,4 @@
-import { exponentialBackoff } from '../../../src/api/index.js';
+import { exponentialBackoff, isTransientError } from '../../../src/api/index.js';
 import type { AnyActor, AnyEventObject, AnyStateMachine } from 'xstate';
 import {
   CancelTimeoutError,
@@ -32,7 +32,16 @@ const FAST_RATE = 50_000_000;
 export const MODEL_OPTIONS: LifecycleOptions = {
   transport: 'websocket',
   // a stalled stream stays silent (no fallback), a dropped one falls back to polling only
-  stream: { stallTimeoutMs: 60_000, recoverStream: false, minIntervalMs: 50, maxIntervalMs: 300, retryDelay: exponentialBackoff({ baseMs: 50, maxMs: 30_000 }) },
+  stream: {
+    stallTimeoutMs: 60_000,
+    recoverStream: false,
+    minIntervalMs: 50,
+    maxIntervalMs: 300,
+    retryDelay: exponentialBackoff({ baseMs: 50, maxMs: 30_000 }),
+    // a start known never sent (a WebSocket reset before its upgrade) is not made again here,
+    // so 'stream error (outcome unknown)' reaches `failed` as its one step; status reads retry
+    retry: (failures: number, error: unknown) => failures <= 8 && isTransientError(error) && (error as { requestSent?: unknown }).requestSent !== false,
+  },
   cancelTimeoutMs: 3_000,
   cancelRetry: { confirmIntervalMs: 500, retryDelay: exponentialBackoff({ baseMs: 250, maxMs: 300 }) },
 };
