@@ -105,3 +105,18 @@ describe('pieces-backup restore with a safety backup, and undo', () => {
     expect(journal().slice(seen)).toEqual([{ kind: 'restoration', status: 'COMPLETED', id: newer.id }]);
   });
 });
+
+describe('the restore prompt', () => {
+  it("says the backup's date in local time, its device, size and Pieces OS version, and what is replaced", async () => {
+    const { restoreQuestion } = await import('../../src/cli/commands/restore.js');
+    const backup = emulator.admin.seedBackup({ timestamp: '2026-12-01T06:00:00Z', version: '9.0.0', deviceName: 'desk', bytes: 2_048 });
+    const local = new Date(Date.parse('2026-12-01T06:00:00Z'));
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const when = `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())} ${pad(local.getHours())}:${pad(local.getMinutes())}`;
+    const text = restoreQuestion(backup, true);
+    expect(text).toContain(`Restore backup ${backup.id} (made ${when} local time on desk, 2.0 KiB, Pieces OS 9.0.0)?`);
+    expect(text).toContain('replaces the whole local database of Pieces OS');
+    expect(text).toContain('`pieces-backup undo` restores it');
+    expect(restoreQuestion(backup, false)).toContain('No safety backup is made (--no-safety-backup): this cannot be undone.');
+  });
+});

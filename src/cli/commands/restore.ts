@@ -23,7 +23,7 @@ export function describeBackup(backup: Backup): string {
 }
 
 /** The prompt: the backup, and what a restore replaces. */
-function question(backup: Backup, safetyBackup: boolean): string {
+export function restoreQuestion(backup: Backup, safetyBackup: boolean): string {
   const safety = safetyBackup
     ? 'A safety backup of the current database is made first; `pieces-backup undo` restores it.'
     : 'No safety backup is made (--no-safety-backup): this cannot be undone.';
@@ -47,7 +47,7 @@ export async function restore(context: CommandContext, backupId: string, options
   if (!yes && ask) {
     const backup = await client.getBackup(backupId);
     lifecycle.restore(backupId, { backup, force });
-    const answer = await ask(question(backup, safetyBackup));
+    const answer = await ask(restoreQuestion(backup, safetyBackup));
     if (answer !== 'yes') {
       lifecycle.dismiss();
       lifecycle.dispose();
