@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBackupClient } from '../../src/index.js';
 import { sampleAsset, startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { createBackup, tempDir } from '../helpers/emulator.js';
+import { createBackup, tempDir, waitFor } from '../helpers/emulator.js';
 import { cli, jsonLines, killAll } from './run-cli.js';
 
 // `restore` with its safety backup, `undo`, and the preflight's refusal: the real CLI against
@@ -90,6 +90,29 @@ describe('pieces-backup restore with a safety backup, and undo', () => {
     expect(run.stderr).toContain(`the safety backup ${safetyBackupId} of the restore of ${backupId} is gone (deleted?): nothing was replaced`);
     expect(journal()).toHaveLength(seen);
     expect(emulator.admin.listAssets()).toHaveLength(assets);
+  });
+
+  it('undo while an operation runs: refused with the 409 as today, the record kept for later', async () => {
+    const restored = await cli(['restore', backupId, '--yes', '--json', ...at()], env);
+    const { safetyBackupId } = jsonLines(restored.stdout).at(-1)! as { safetyBackupId: string };
+    emulator.admin.setState({ rateBytesPerSecond: 64_000 });
+    try {
+      // a restoration started elsewhere: the daemon runs one at a time
+      void createBackupClient({ baseUrl: emulator.url }).restore(backupId).catch(() => undefined);
+      await waitFor(() => emulator.admin.operations().restorations[0], 'a restoration in progress');
+      const assets = emulator.admin.listAssets();
+      const run = await cli(['undo', '--yes', ...at()], env);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/restoration of \S+ is already in progress/);
+      expect(emulator.admin.listAssets()).toEqual(assets);
+    } finally {
+      if (emulator.admin.operations().restorations.length > 0) emulator.admin.failOperation('restoration', 'test teardown');
+      emulator.admin.setState({ rateBytesPerSecond: 50_000_000 });
+    }
+    // still on record: the undo can run once nothing else does
+    const later = await cli(['undo', '--yes', '--json', ...at()], env);
+    expect(later.code).toBe(0);
+    expect(jsonLines(later.stdout).at(-1)).toMatchObject({ outcome: 'done', backupId: safetyBackupId });
   });
 
   it('a backup made by a newer Pieces OS is refused with the user action; --force restores it', async () => {
