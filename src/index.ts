@@ -4,8 +4,7 @@
 // the wire models are the `Wire` namespace.
 
 // Wire models
-import type * as Wire from './models/wire.js';
-export type { Wire };
+export type { Wire } from './models/wire.js';
 export { isTerminalStatus, type Backup, type BackupStatusValue, type OperationKind, type SeededBackup } from './models/index.js';
 
 // Transport
@@ -74,6 +73,7 @@ export {
 // other types are read off the handles (`BackupCore['schedule']`) and the options
 export {
   applyRetention,
+  checkPolicy,
   createScheduleRunner,
   planRetention,
   SCHEDULE_TEXTS,

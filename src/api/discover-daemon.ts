@@ -8,7 +8,11 @@ export interface DiscoverDaemonOptions {
   candidates?: string[];
   /** Default `['127.0.0.1']`. */
   hosts?: string[];
-  /** Default 39300..39333 then 1000: where Pieces OS listens, newest builds first. */
+  /**
+   * Default 39300..39333 then 1000: where Pieces OS listens, newest builds first. With the
+   * default, 39300 (its usual port) is probed alone first, so a page beside a running Pieces OS
+   * sends one request, and the browser logs no refused connection.
+   */
   ports?: number[];
   fetch?: typeof globalThis.fetch;
   /** Per probe. Default 500. */
@@ -24,7 +28,9 @@ export const DEFAULT_DAEMON_PORTS: readonly number[] = [...Array.from({ length: 
 /**
  * Finds a running Pieces OS: probes `GET /.well-known/health` on each host and port and
  * resolves the base URL of the first (in the given order) that answers 200 `ok...`. Probes
- * run in small batches, so a dead range costs a few timeouts, not 35.
+ * run in small batches, so a dead range costs a few timeouts, not 35; with the default ports
+ * the usual one goes alone first. A page pointed at the emulator in development passes its URL
+ * to `createBackupClient` instead (the emulator is, by design, on none of these ports).
  *
  * @example
  * ```ts
@@ -40,8 +46,10 @@ export async function discoverDaemon(options: DiscoverDaemonOptions = {}): Promi
     hosts.flatMap((host) => ports.map((port) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`));
   const answers: string[] = [];
   const batch = Math.max(1, options.concurrency ?? 8);
-  for (let start = 0; start < candidates.length; start += batch) {
-    const slice = candidates.slice(start, start + batch);
+  // the usual port alone: when it answers, nothing else is tried
+  const usualAlone = options.candidates === undefined && options.ports === undefined;
+  for (let start = 0, size = usualAlone ? 1 : batch; start < candidates.length; start += size, size = batch) {
+    const slice = candidates.slice(start, start + size);
     answers.push(...(await Promise.all(slice.map((baseUrl) => probe(baseUrl, options)))));
     if (options.signal?.aborted) throw new AbortedError({ reason: options.signal.reason, what: 'discovery' });
     const found = slice.find((_, index) => answers[start + index] === FOUND);

@@ -1,7 +1,8 @@
+import { firstValueFrom, take, timeout } from 'rxjs';
 import type { LifecycleOptions } from '../../machines/index.js';
 import type { BackupClient } from '../api/index.js';
 import type { OperationKind } from '../models/index.js';
-import type { DiscoverOptions, OperationProgress, ProgressTransport } from '../streams/index.js';
+import { discoverOperations, type DiscoverOptions, type OperationProgress, type ProgressTransport } from '../streams/index.js';
 import { createBackupsStore, type BackupsStore } from './backups-store.js';
 import { createLifecycle, type BackupLifecycle, type RestoreLifecycle } from './lifecycle.js';
 import { createOperationsStore, type OperationsState } from './operations-store.js';
@@ -9,6 +10,9 @@ import { resolveRetentionPolicy, type RetentionPolicy } from './policy/retention
 import { createRetentionHandle, type RetentionHandle } from './retention-handle.js';
 import { createScheduleHandle, resolveScheduleOptions, type ScheduleHandle, type ScheduleOptions } from './schedule-handle.js';
 import type { Store } from './store.js';
+
+/** How long the schedule waits for the daemon to say what runs before it starts a backup. */
+const RUNNING_NOW_TIMEOUT_MS = 10_000;
 
 export interface BackupCoreOptions {
   /**
@@ -94,10 +98,24 @@ export function discoveryTransport(transport: ProgressTransport | undefined): No
  * core.backup.start();
  * ```
  */
-export function createBackupCore(client: BackupClient, options: BackupCoreOptions = {}): BackupCore {
-  // bad policies throw here, before anything is built that would need disposing
+/**
+ * Checks a schedule and a retention policy the way `createBackupCore` does, without building
+ * anything: throws `PolicyInputError` (`isPiecesBackupError(error, 'PolicyInputError')`) naming
+ * the field, so a page can show what is wrong and go on without it.
+ *
+ * @example
+ * ```ts
+ * try { checkPolicy({ schedule: { every: params.get('every') ?? '6h' } }); } catch (error) { show(error); }
+ * ```
+ */
+export function checkPolicy(options: Pick<BackupCoreOptions, 'schedule' | 'retention'>): void {
   if (options.schedule) resolveScheduleOptions(options.schedule);
   if (options.retention) resolveRetentionPolicy(options.retention);
+}
+
+export function createBackupCore(client: BackupClient, options: BackupCoreOptions = {}): BackupCore {
+  // bad policies throw here, before anything is built that would need disposing
+  checkPolicy(options);
   const lifecycleOptions = { ...options.lifecycle, ...(options.transport && { transport: options.transport }) };
   const backup = createLifecycle(client, 'creation', lifecycleOptions);
   const restore = createLifecycle(client, 'restoration', { ...lifecycleOptions, safetyBackup: options.safetyBackup ?? true });
@@ -139,7 +157,12 @@ export function createBackupCore(client: BackupClient, options: BackupCoreOption
     client,
     backup,
     restore,
-    operations,
+    // one read of the progress socket (or of what polling sees), bounded; the store's last
+    // answer when the daemon cannot be asked now
+    runningNow: () =>
+      firstValueFrom(discoverOperations(client, { ...discover, retry: 0 }).pipe(take(1), timeout({ first: RUNNING_NOW_TIMEOUT_MS }))).catch(
+        () => operations.getSnapshot(),
+      ),
     // a prune that cannot run says so in `core.retention` (its `error`); the schedule goes on
     afterBackup: () => void (retention.getSnapshot().policy && retention.prune().catch(() => undefined)),
   });

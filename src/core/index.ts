@@ -1,4 +1,4 @@
-export { createBackupCore, discoveryTransport, type BackupCore, type BackupCoreOptions } from './backup-core.js';
+export { checkPolicy, createBackupCore, discoveryTransport, type BackupCore, type BackupCoreOptions } from './backup-core.js';
 export type { BackupsState, BackupsStore } from './backups-store.js';
 export {
   createLifecycle,

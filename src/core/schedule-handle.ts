@@ -1,7 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
 import { isBusyState, isSettledState, type LifecycleErrorKind } from '../../machines/index.js';
 import type { BackupClient } from '../api/index.js';
-import type { Backup } from '../models/index.js';
+import { isTerminalStatus, type Backup } from '../models/index.js';
 import { durationToMs, parseDuration } from './policy/duration.js';
 import { defaultRunnerLock, type RunnerLock } from './policy/runner-lock.js';
 import { createScheduleRunner, type RunRecord, type ScheduleHealth, type ScheduleRunner } from './policy/schedule-runner.js';
@@ -193,7 +193,11 @@ export interface ScheduleHandleDeps {
   client: BackupClient;
   backup: BackupLifecycle;
   restore: RestoreLifecycle;
-  operations: Store<OperationsState>;
+  /**
+   * The operations running on the daemon now, read afresh: the operations store is empty until
+   * discovery first answers and while nobody observes it, so it cannot say "nothing runs".
+   */
+  runningNow: () => Promise<Pick<OperationsState, 'creations' | 'restorations'>>;
   /** After each completed run (the core prunes then). */
   afterBackup: () => void;
 }
@@ -235,7 +239,7 @@ export function createScheduleHandle(options: ScheduleOptions | undefined, deps:
   const { deviceName: learned, ...savedState } = stored ?? {};
   // the device the schedule counts; the runner sees it as SELF until learned, so it never rebuilds
   let device: string | null = options.deviceName ?? learned ?? null;
-  const { client, backup, restore, operations } = deps;
+  const { client, backup, restore, runningNow } = deps;
 
   const asSelf = (list: readonly Backup[]): readonly Backup[] =>
     device === null ? list : list.map((item) => (item.device_name === device ? { ...item, device_name: SELF } : item));
@@ -281,12 +285,14 @@ export function createScheduleHandle(options: ScheduleOptions | undefined, deps:
         device ??= storage.load()?.deviceName ?? null;
         return asSelf((await client.list()).iterable);
       },
-      // the core's own lifecycles, then discovery (live while observed); a start that races
-      // another runner is answered 409, which the runner waits on
+      // the core's own lifecycles, then the daemon; a start that races another runner is
+      // answered 409, which the runner waits on
       isOperationRunning: async () => {
-        const { creations, restorations } = operations.getSnapshot();
-        if (isBusyState(restore.getSnapshot().value) || restorations.length > 0) return 'restoration';
-        if (isBusyState(backup.getSnapshot().value) || creations.length > 0) return 'creation';
+        if (isBusyState(restore.getSnapshot().value)) return 'restoration';
+        if (isBusyState(backup.getSnapshot().value)) return 'creation';
+        const { creations, restorations } = await runningNow();
+        if (restorations.some((operation) => !isTerminalStatus(operation.status))) return 'restoration';
+        if (creations.some((operation) => !isTerminalStatus(operation.status))) return 'creation';
         return null;
       },
       startBackup: async () => {

@@ -8,6 +8,26 @@ import { closedPort, recordingFetch } from './support.js';
 
 const emulator = useEmulator();
 
+/**
+ * A fetch that sends each probe of a default port to a real loopback server instead: the port
+ * `routes` names, or `fallback` (nothing listening). Records when each probe started and ended.
+ */
+function routingFetch(routes: Record<number, number>, fallback: number) {
+  const probes: Array<{ port: number; startedAt: number; endedAt?: number }> = [];
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const probe: { port: number; startedAt: number; endedAt?: number } = { port: Number(url.port), startedAt: performance.now() };
+    probes.push(probe);
+    url.port = String(routes[probe.port] ?? fallback);
+    try {
+      return await globalThis.fetch(url, init);
+    } finally {
+      probe.endedAt = performance.now();
+    }
+  };
+  return { fetch, probes };
+}
+
 // Answers 200 to everything, but not as Pieces OS does.
 let impostor: http.Server;
 let impostorPort: number;
@@ -59,6 +79,27 @@ describe('discoverDaemon', () => {
   it('an aborted signal -> AbortedError', async () => {
     const error = await discoverDaemon({ ports: [emulator.current.port], signal: AbortSignal.abort() }).catch((caught: unknown) => caught);
     expect(isAbortedError(error)).toBe(true);
+  });
+
+  it('with the default ports, probes the usual 39300 alone and stops there when it answers: one request', async () => {
+    const routed = routingFetch({ 39300: emulator.current.port }, await closedPort());
+    expect(await discoverDaemon({ fetch: routed.fetch })).toBe('http://127.0.0.1:39300');
+    expect(routed.probes.map((probe) => probe.port)).toEqual([39300]);
+  });
+
+  it('with the default ports, probes the rest only after 39300 has not answered, in batches', async () => {
+    const routed = routingFetch({ 39305: emulator.current.port }, await closedPort());
+    expect(await discoverDaemon({ fetch: routed.fetch, concurrency: 4 })).toBe('http://127.0.0.1:39305');
+    expect(routed.probes.map((probe) => probe.port)).toEqual([39300, 39301, 39302, 39303, 39304, 39305, 39306, 39307, 39308]);
+    const [usual, ...rest] = routed.probes;
+    expect(Math.min(...rest.map((probe) => probe.startedAt))).toBeGreaterThanOrEqual(usual!.endedAt!);
+  });
+
+  it('given ports are probed in batches from the first (no probe alone)', async () => {
+    const routed = routingFetch({}, await closedPort());
+    await discoverDaemon({ fetch: routed.fetch, ports: [39300, 39301], concurrency: 2 }).catch(() => undefined);
+    const [first, second] = routed.probes;
+    expect(second!.startedAt).toBeLessThan(first!.endedAt!);
   });
 
   it('defaults to 39300..39333 then 1000', () => {

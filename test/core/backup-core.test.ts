@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBackupCore, type BackupCore, type BackupCoreOptions } from '../../src/core/index.js';
 import { createRestoreActor } from '../../machines/index.js';
 import { createBackup, useEmulator } from '../helpers/emulator.js';
-import { idle, recordingClient, started, until } from './support.js';
+import { idle, recordingClient, operationPosts, started, until } from './support.js';
 
 // The core: one object owning the shared stores and the lifecycles, against a real emulator.
 
@@ -64,7 +64,7 @@ describe('createBackupCore', () => {
     const done = await until(core.restore, (s) => s.value === 'done', 'the attached restore');
     expect(done.context).toMatchObject({ backupId: id, attached: true, percentage: 100 });
     await until(core.operations, (s) => s.restorations.length === 0, 'the restoration to end');
-    expect(requests.filter((r) => r.startsWith('POST'))).toEqual([]);
+    expect(operationPosts(requests)).toEqual([]);
     expect(started(emulator.current, 'restoration')).toEqual([{ backup: id, status: 'COMPLETED' }]);
   });
 

@@ -36,6 +36,10 @@ export function until<T>(store: Store<T>, predicate: (value: T) => boolean, what
 }
 
 /** Operations of `kind` the emulator ever started, from its own journal. */
+/** The POSTs that start an operation: the feature check before a start (`POST /user/has_feature_access`) starts nothing. */
+export const operationPosts = (requests: readonly string[]): string[] =>
+  requests.filter((request) => request.startsWith('POST') && !request.includes('/user/has_feature_access'));
+
 export function started(emulator: Emulator, kind: 'creation' | 'restoration'): Array<{ backup: string; status: string }> {
   return emulator.admin
     .journal()

@@ -85,14 +85,17 @@ function loseRestorationAnswer(daemon: Daemon): void {
  * progress socket answers 404 once (a creation), the baseline is unreadable (a restoration:
  * a 404 after it then proves nothing only to RETRY's check, which asks by status alone).
  */
+// The start is reset after it was written (NDJSON's POST: the transport cannot tell whether it
+// left, unlike a WebSocket whose upgrade never completed, which is started again by itself),
+// and the first look at the daemon fails: the outcome is unknown until RETRY looks again.
 function loseStartUnseen(daemon: Daemon, lifecycle: Lifecycle): void {
   const { admin } = daemon.current;
   if (lifecycle === 'backup') {
-    admin.injectFault({ operation: 'backups_create_streamed_websocket', reset: true, times: 1 });
+    admin.injectFault({ operation: 'backups_create_new_backup_streamed', reset: true, times: 1 });
     admin.injectFault({ operation: 'backups_streamed_progress_websocket', status: 404, times: 1 });
   } else {
     admin.injectFault({ operation: 'backup_specific_restoration_status', status: 400, times: 1 });
-    admin.injectFault({ operation: 'backup_restore_streamed_websocket', reset: true, times: 1 });
+    admin.injectFault({ operation: 'backup_restore_specific_backup_streamed', reset: true, times: 1 });
   }
 }
 
@@ -167,7 +170,7 @@ describe('RETRY after an unknown outcome asks the daemon first', () => {
       const { daemon, baseline } = await setUp(lifecycle);
       const kind = lifecycle === 'backup' ? 'creation' : 'restoration';
       loseStartUnseen(daemon, lifecycle);
-      const run = start(daemon, baseline);
+      const run = start(daemon, baseline, 'ndjson');
       expectOutcomeUnknown(await run.settled(BOUND_MS));
       expect(started(daemon, kind)).toHaveLength(0);
 

@@ -1,16 +1,24 @@
-// The package as a new user receives it (issue #10): `npm pack` the built dist, install the
-// tarball into a scratch project from the registry, import every subpath export from ESM with
-// Node, type-check a file that uses them with `node16` and with `bundler` resolution, run
-// `npx pieces-backup serve` and ask it for its health, and check the one-line message when
-// better-sqlite3 is missing. Run by `npm run check:package` after `tsup`:
+// The package as a new user receives it (issues #10, #19): `npm pack` the built dist; install the
+// tarball alone into a scratch browser app and count what it brings (the runtime set, nothing
+// native built, in seconds), and check there the one-line message of serve and of the test kit
+// without better-sqlite3; then install it into a second app with the frameworks and
+// better-sqlite3, import every subpath export from ESM with Node, type-check a file that uses
+// them with `node16` and with `bundler` resolution, run `npx pieces-backup serve` and ask it
+// for its health. Run by `npm run check:package` after `tsup`:
 //   tsx test/package/scratch-install.ts [--keep]
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { INSTALL_SQLITE } from '../../src/emulator/load-sqlite.js';
 import { ROOT } from './pack.js';
 
 const keep = process.argv.includes('--keep');
+/**
+ * What a browser app gets with the package: itself, commander, ky, rxjs (and its tslib), ws and
+ * xstate. One spare for a dependency's own new dependency; more is a regression (issue #19).
+ */
+const MAX_BROWSER_PACKAGES = 8;
 const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
 
 function step(title: string): void {
@@ -68,6 +76,82 @@ function serve(cwd: string): Promise<{ url?: string; code?: number | null; outpu
   });
 }
 
+interface InstalledPackage {
+  hasInstallScript?: boolean;
+}
+
+/** Package directories under `node_modules` (scoped ones included) that hold a native build or its recipe. */
+function nativeBuilds(modules: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isFile() && (entry.name === 'binding.gyp' || entry.name.endsWith('.node'))) found.push(path.relative(modules, file));
+      else if (entry.isDirectory() && depth < 6) walk(file, depth + 1);
+    }
+  };
+  walk(modules, 0);
+  return found;
+}
+
+/**
+ * A browser app whose package.json names only pieces-backup: what `npm install` brings, how
+ * long it takes, that nothing native is built, and that the emulator's one line says how to get
+ * better-sqlite3 when it is missing.
+ */
+async function browserApp(dir: string, tarball: string): Promise<void> {
+  const app = path.join(dir, 'browser-app');
+  fs.mkdirSync(app);
+  fs.writeFileSync(
+    path.join(app, 'package.json'),
+    JSON.stringify({ name: 'scratch-browser-app', private: true, type: 'module', dependencies: { 'pieces-backup': `file:${tarball}` } }, null, 2),
+  );
+  step('browser app: npm install --foreground-scripts (package.json: pieces-backup only)');
+  const started = performance.now();
+  const output = run('npm', ['install', '--foreground-scripts', ...NPM_FLAGS.filter((flag) => !flag.startsWith('--loglevel'))], app);
+  const seconds = (performance.now() - started) / 1000;
+  const modules = path.join(app, 'node_modules');
+  const lock = JSON.parse(fs.readFileSync(path.join(modules, '.package-lock.json'), 'utf8')) as { packages: Record<string, InstalledPackage> };
+  const installed = Object.keys(lock.packages).filter((key) => key !== '').map((key) => key.replace(/^.*node_modules\//, ''));
+  const scripted = Object.entries(lock.packages).filter(([, entry]) => entry.hasInstallScript === true).map(([key]) => key);
+  const native = nativeBuilds(modules);
+  step(`browser app: ${installed.length} packages in ${seconds.toFixed(1)} s (${installed.sort().join(', ')}); install scripts: ${scripted.length}; native files: ${native.length}`);
+  if (installed.length > MAX_BROWSER_PACKAGES) throw new Error(`a browser app installs ${installed.length} packages, more than ${MAX_BROWSER_PACKAGES}: ${installed.join(', ')}`);
+  if (scripted.length > 0) throw new Error(`a browser app runs install scripts: ${scripted.join(', ')}\n${output}`);
+  if (native.length > 0) throw new Error(`a browser app gets native code or its recipe: ${native.join(', ')}`);
+  for (const absent of ['better-sqlite3', '@inquirer/confirm', 'cli-progress']) {
+    if (installed.includes(absent)) throw new Error(`a browser app installs ${absent}`);
+  }
+
+  step('browser app, without better-sqlite3: serve exits with one line that says how to install it');
+  const without = await serve(app);
+  without.stop();
+  const lines = without.output.trim().split('\n');
+  if (without.url || without.code === 0) throw new Error(`serve ran without better-sqlite3:\n${without.output}`);
+  if (lines.length !== 1 || !/needs better-sqlite3/.test(lines[0]!) || !lines[0]!.includes(INSTALL_SQLITE)) {
+    throw new Error(`expected one line about better-sqlite3 with \`${INSTALL_SQLITE}\`, got:\n${without.output}`);
+  }
+  step(`  ${lines[0]}`);
+
+  step('browser app, without better-sqlite3: the emulator entry and the test kit reject with the same line');
+  fs.writeFileSync(
+    path.join(app, 'kit.mjs'),
+    "import { startEmulator } from 'pieces-backup/emulator';\n" +
+      "import { startTestDaemon } from 'pieces-backup/testing';\n" +
+      'for (const start of [() => startEmulator({ port: 0 }), () => startTestDaemon()]) {\n' +
+      '  const error = await start().then(() => null, (caught) => caught);\n' +
+      "  if (!error) throw new Error('started without better-sqlite3');\n" +
+      '  console.log(`${error.name}: ${error.message}`);\n' +
+      '}\n',
+  );
+  const messages = run(process.execPath, ['kit.mjs'], app).trim().split('\n');
+  for (const message of messages) {
+    if (!message.includes(INSTALL_SQLITE)) throw new Error(`expected \`${INSTALL_SQLITE}\` in: ${message}`);
+    step(`  ${message}`);
+  }
+  if (messages.length !== 2) throw new Error(`expected two messages, got:\n${messages.join('\n')}`);
+}
+
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'index.js'))) throw new Error('no dist/: run `npx tsup` first (npm run check:package does)');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pieces-backup-scratch-'));
@@ -83,14 +167,17 @@ async function main(): Promise<void> {
     }
     for (const leak of shipped.filter((file) => /^(src\/.*\.ts|test\/|examples\/|bench\/)/.test(file))) throw new Error(`the tarball ships ${leak}`);
 
+    await browserApp(dir, path.join(dir, packed!.filename));
+
     const app = path.join(dir, 'app');
     fs.mkdirSync(app);
     fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'scratch-app', private: true, type: 'module' }, null, 2));
     const frameworks = ['react', 'vue', 'svelte', 'solid-js', '@angular/core'];
-    const tools = ['typescript', '@types/node', '@types/react'];
+    // better-sqlite3: the emulator's optional peer, installed as the README says
+    const tools = ['typescript', '@types/node', '@types/react', 'better-sqlite3'];
     step(`npm install ${packed!.filename} with ${[...frameworks, ...tools].join(', ')}`);
     run('npm', ['install', path.join(dir, packed!.filename), ...[...frameworks, ...tools].map((name) => `${name}@${versionOf(name)}`), ...NPM_FLAGS], app);
-    if (!fs.existsSync(path.join(app, 'node_modules', 'better-sqlite3'))) throw new Error('better-sqlite3 (an optional dependency) was not installed by default');
+    if (!fs.existsSync(path.join(app, 'node_modules', 'better-sqlite3'))) throw new Error('better-sqlite3 was not installed');
 
     const manifest = JSON.parse(fs.readFileSync(path.join(app, 'node_modules', 'pieces-backup', 'package.json'), 'utf8')) as Manifest;
     const subpaths = Object.keys(manifest.exports)
@@ -137,19 +224,6 @@ async function main(): Promise<void> {
       server.stop();
     }
 
-    step('without better-sqlite3: serve exits with one line that says so');
-    const sqlite = path.join(app, 'node_modules', 'better-sqlite3');
-    fs.renameSync(sqlite, `${sqlite}.away`);
-    try {
-      const without = await serve(app);
-      without.stop();
-      const lines = without.output.trim().split('\n');
-      if (without.url || without.code === 0) throw new Error(`serve ran without better-sqlite3:\n${without.output}`);
-      if (lines.length !== 1 || !/needs better-sqlite3/.test(lines[0]!)) throw new Error(`expected one line about better-sqlite3, got:\n${without.output}`);
-      step(`  ${lines[0]}`);
-    } finally {
-      fs.renameSync(`${sqlite}.away`, sqlite);
-    }
     step('ok');
   } finally {
     if (keep) step(`kept ${dir}`);
@@ -160,13 +234,13 @@ async function main(): Promise<void> {
 // Type-checked in the scratch project: each subpath's public types, as a user writes them.
 const USES = `import {
   createBackupClient,
-  createBackupActor,
+  createLifecycle,
   createRestoreMachine,
   discoverDaemon,
-  isHttpError,
-  type BackupContext,
+  isPiecesBackupError,
   type BackupEvent,
   type BackupSnapshot,
+  type LifecycleContext,
 } from 'pieces-backup';
 import { startEmulator, type Emulator } from 'pieces-backup/emulator';
 import { useBackupCore } from 'pieces-backup/react';
@@ -180,16 +254,16 @@ import * as testing from 'pieces-backup/testing';
 export async function main(): Promise<void> {
   const emulator: Emulator = await startEmulator({ port: 0 });
   const client = createBackupClient({ baseUrl: emulator.url });
-  const actor = createBackupActor(client);
-  const context: BackupContext = actor.getSnapshot().context;
+  const actor = createLifecycle(client, 'creation');
+  const context: LifecycleContext = actor.getSnapshot().context;
   const start: BackupEvent = { type: 'START' };
-  actor.send(start);
+  actor.start();
   const percentage: number = context.percentage;
   const bytes: Buffer = emulator.admin.readDatabaseBytes();
   const found: string = await discoverDaemon();
   const failure: unknown = new Error('x');
-  if (isHttpError(failure)) console.log(failure.status);
-  console.log(percentage, bytes.length, found, createRestoreMachine(client).id);
+  if (isPiecesBackupError(failure, 'HttpError')) console.log(failure.status);
+  console.log(start.type, percentage, bytes.length, found, createRestoreMachine(client).id);
   defineBackupPanel('my-panel');
   const panel: HTMLElement = new PiecesBackupPanel();
   const hook: typeof useBackupCore = useBackupCore;

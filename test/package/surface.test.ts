@@ -42,6 +42,7 @@ const VALUES = [
   // policy (issue 17): the pure functions a script calls, the schedule's and the preview's
   // words (English defaults an app replaces); PolicyInputError is narrowed by the one guard
   'planRetention',
+  'checkPolicy',
   'applyRetention',
   'createScheduleRunner',
   'SCHEDULE_TEXTS',

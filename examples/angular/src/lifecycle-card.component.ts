@@ -1,11 +1,14 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { injectBackupCore } from 'pieces-backup/angular';
-import { ACTIVE, canCancel, formatEta, NOUN, reconnectingText, statusText, type Kind, type Snapshot } from '../../shared/format';
+import { ACTIVE, canCancel, formatEta, NOUN, reconnectingText, type Kind, type Snapshot } from '../../shared/format';
+import { cardStatus, progressLabel, RESTORE_CONFIRMATION, type Confirmation } from '../../shared/labels';
+import { ConfirmDialogComponent } from './confirm-dialog.component';
 
 /** One lifecycle (backup or restore): status, progress with ETA, the restore confirmation, Cancel/Retry, what to do on failure. */
 @Component({
   selector: 'app-lifecycle-card',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [ConfirmDialogComponent],
   styles: ':host { display: block; }',
   host: { class: 'card', '[attr.data-lifecycle]': 'kind()' },
   template: `
@@ -15,20 +18,22 @@ import { ACTIVE, canCancel, formatEta, NOUN, reconnectingText, statusText, type 
         <button class="primary" (click)="core.backup.start()" [disabled]="active()">Create backup</button>
       }
     </header>
+    <!-- the polite live region: states are announced, percentages are not -->
     <p class="status" role="status">{{ status() }}</p>
     @if (active() || value() === 'done') {
       <div class="progress-row">
-        <progress max="100" [value]="snapshot().context.percentage" aria-label="progress"></progress>
+        <progress max="100" [value]="snapshot().context.percentage" [attr.aria-label]="progressLabel()"></progress>
         <span class="percentage">{{ percentage() }}%</span>
         <span class="eta">{{ eta() }}</span>
       </div>
     }
     @if (value() === 'confirming') {
-      <div class="confirm" role="alertdialog" aria-label="Confirm restore">
-        <p>Restoring replaces the local database with this backup. Nothing is synced back. Continue?</p>
-        <button class="danger" (click)="core.restore.confirm()">Restore</button>
-        <button (click)="core.restore.dismiss()">Keep my data</button>
-      </div>
+      <app-confirm-dialog
+        [confirmation]="confirmation()"
+        returnTo="[data-lifecycle='restore'] .actions button"
+        (confirmed)="core.restore.confirm()"
+        (dismissed)="core.restore.dismiss()"
+      />
     }
     @if (snapshot().context.retrying) {
       <p class="notice notice-info" role="status">{{ reconnecting() }}</p>
@@ -63,7 +68,9 @@ export class LifecycleCardComponent {
   protected readonly noun = computed(() => NOUN[this.kind()]);
   protected readonly value = computed(() => this.snapshot().value);
   protected readonly active = computed(() => ACTIVE.includes(this.value()));
-  protected readonly status = computed(() => statusText(this.kind(), this.snapshot()));
+  protected readonly status = computed(() => cardStatus(this.kind(), this.snapshot()));
+  protected readonly progressLabel = computed(() => progressLabel(this.kind()));
+  protected readonly confirmation = computed((): Confirmation => ({ title: this.status(), ...RESTORE_CONFIRMATION }));
   protected readonly percentage = computed(() => Math.floor(this.snapshot().context.percentage));
   protected readonly eta = computed(() => (this.active() ? formatEta(this.snapshot().context.eta) : ''));
   protected readonly error = computed(() => (this.value() === 'failed' ? this.snapshot().context.error : null));

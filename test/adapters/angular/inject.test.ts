@@ -5,7 +5,7 @@ import * as adapter from '../../../src/adapters/angular/index.js';
 import { injectBackupCore, injectBackups, injectLifecycle, injectRetention, injectSchedule, injectSelector, provideBackupCore } from '../../../src/adapters/angular/index.js';
 import { shallowEqual, type BackupCore, type Store } from '../../../src/core/index.js';
 import { createBackup, useEmulator } from '../../helpers/emulator.js';
-import { countingCore, idle, policyCore, recordingClient, started, until } from '../../core/support.js';
+import { countingCore, idle, policyCore, recordingClient, operationPosts, started, until } from '../../core/support.js';
 
 // The Angular adapter in happy-dom against a real emulator on loopback, without TestBed: an
 // environment injector per test, the inject* functions run in it with runInInjectionContext.
@@ -61,7 +61,7 @@ describe('pieces-backup/angular', () => {
     await until(core.backup, (s) => s.value === 'done', 'the backup');
     expect(value()).toBe('done');
     expect(started(emulator.current, 'creation')).toHaveLength(1);
-    expect(requests.filter((r) => r.startsWith('POST'))).toHaveLength(0); // the WebSocket transport starts it
+    expect(operationPosts(requests)).toHaveLength(0); // the WebSocket transport starts it
   });
 
   it('a restore streaming many frames changes a percentage signal only when the whole percentage changes', async () => {

@@ -184,8 +184,10 @@ describe('<pieces-backup-panel>', () => {
   }
 
   it('says the outcome is unknown when the start stream drops before its first frame', async () => {
-    emulator.current.admin.injectFault({ operation: 'backups_create_streamed_websocket', reset: true, times: 1 });
-    const panel = mount();
+    // NDJSON's POST, reset once written: the transport cannot tell whether it left (a WebSocket
+    // whose upgrade never completed is known unsent, and started again by itself)
+    emulator.current.admin.injectFault({ operation: 'backups_create_new_backup_streamed', reset: true, times: 1 });
+    const panel = mount({ transport: 'ndjson' });
     await until(() => !(panel.shadowRoot!.textContent ?? '').includes('Loading backups'), 'the list');
     // and the list cannot say nothing ran (else the start is made again by itself)
     emulator.current.admin.injectFault({ operation: 'backups_snapshot', status: 503, times: 1 });

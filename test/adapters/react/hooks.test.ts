@@ -6,7 +6,7 @@ import { BackupProvider, useBackupCore, useBackups, useLifecycle, useOperations,
 import { retentionText, scheduleText, shallowEqual, type BackupCore } from '../../../src/core/index.js';
 import { ConflictError, isConflictError } from '../../../src/api/index.js';
 import { createBackup, useEmulator } from '../../helpers/emulator.js';
-import { countingCore, idle, policyCore, started, until } from '../../core/support.js';
+import { countingCore, idle, operationPosts, policyCore, started, until } from '../../core/support.js';
 
 // The React adapter in happy-dom, against a real emulator on loopback: happy-dom's own fetch
 // and WebSocket (page origin http://localhost:3000, which the emulator trusts), progress over
@@ -26,7 +26,7 @@ function setup() {
   cores.push(fixture.core);
   return fixture;
 }
-const starts = (requests: string[]) => requests.filter((r) => r.startsWith('POST'));
+const starts = operationPosts;
 
 const MODES = [
   ['StrictMode', StrictMode],

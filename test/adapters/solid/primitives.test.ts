@@ -5,7 +5,7 @@ import * as adapter from '../../../src/adapters/solid/index.js';
 import { BackupProvider, useBackupCore, useBackups, useLifecycle, useRetention, useSchedule, useSelector } from '../../../src/adapters/solid/index.js';
 import { shallowEqual, type BackupCore } from '../../../src/core/index.js';
 import { createBackup, useEmulator } from '../../helpers/emulator.js';
-import { countingCore, idle, policyCore, recordingClient, started, until } from '../../core/support.js';
+import { countingCore, idle, policyCore, recordingClient, operationPosts, started, until } from '../../core/support.js';
 
 // In Node, `solid-js` resolves to its server build, where signals do not react; this file (and
 // the adapter it imports) gets the browser build instead.
@@ -68,7 +68,7 @@ describe('pieces-backup/solid', () => {
     button.click(); // ignored by the machine while it runs
     await vi.waitFor(() => expect(button.value()).toBe('done'), { timeout: 15_000, interval: 20 });
     expect(started(emulator.current, 'creation')).toHaveLength(1);
-    expect(requests.filter((r) => r.startsWith('POST'))).toHaveLength(0); // the WebSocket transport starts it
+    expect(operationPosts(requests)).toHaveLength(0); // the WebSocket transport starts it
   });
 
   it('a restore streaming many frames re-runs an effect only when the whole percentage changes', async () => {

@@ -9,7 +9,7 @@ import * as adapter from '../../../src/adapters/svelte/index.js';
 import { useSelector } from '../../../src/adapters/svelte/index.js';
 import { shallowEqual, type BackupCore } from '../../../src/core/index.js';
 import { createBackup, useEmulator } from '../../helpers/emulator.js';
-import { countingCore, idle, policyCore, recordingClient, started, until } from '../../core/support.js';
+import { countingCore, idle, policyCore, recordingClient, operationPosts, started, until } from '../../core/support.js';
 
 // In Node, `svelte` and `svelte/store` resolve to their server builds (no mount, no effects);
 // this file, the adapter and the compiled component get the client builds instead.
@@ -145,7 +145,7 @@ describe('pieces-backup/svelte', () => {
     target.querySelector('button')!.click(); // ignored by the machine while it runs
     await text(target, 'Back up (done)');
     expect(started(emulator.current, 'creation')).toHaveLength(1);
-    expect(requests.filter((r) => r.startsWith('POST'))).toHaveLength(0); // the WebSocket transport starts it
+    expect(operationPosts(requests)).toHaveLength(0); // the WebSocket transport starts it
     await vi.waitFor(() => expect(target.querySelectorAll('li')).toHaveLength(1), { timeout: 5_000, interval: 20 });
     expect(target.querySelector('li')!.textContent).toBe(core.backup.getSnapshot().context.backupId);
   });

@@ -5,7 +5,7 @@ import * as adapter from '../../../src/adapters/vue/index.js';
 import { provideBackupCore, useBackupCore, useBackups, useLifecycle, useRetention, useSchedule, useSelector } from '../../../src/adapters/vue/index.js';
 import { retentionText, scheduleText, shallowEqual, type BackupCore } from '../../../src/core/index.js';
 import { createBackup, useEmulator } from '../../helpers/emulator.js';
-import { countingCore, idle, policyCore, recordingClient, started, until } from '../../core/support.js';
+import { countingCore, idle, policyCore, recordingClient, operationPosts, started, until } from '../../core/support.js';
 
 // The Vue adapter in happy-dom against a real emulator on loopback (happy-dom's fetch and
 // WebSocket, page origin http://localhost:3000): components mounted with createApp, and bare
@@ -64,7 +64,7 @@ describe('pieces-backup/vue', () => {
     element.querySelector('button')!.click(); // a second click while it runs is ignored by the machine
     await text(element, 'Back up (done)');
     expect(started(emulator.current, 'creation')).toHaveLength(1);
-    expect(requests.filter((r) => r.startsWith('POST'))).toHaveLength(0); // the WebSocket transport starts it
+    expect(operationPosts(requests)).toHaveLength(0); // the WebSocket transport starts it
   });
 
   it('a restore streaming many frames updates a percentage ref only when the whole percentage changes', async () => {
