@@ -12,7 +12,7 @@ import { resolveSchedule, type SchedulePolicy } from '../core/policy/schedule.js
 const TRANSPORTS: readonly ProgressTransport[] = ['websocket', 'ndjson', 'polling'];
 
 /** Printed after a usage error at the top level (an unknown command, no command). */
-const USAGE_SUMMARY = `usage: pieces-backup <list|backup|restore|status|cancel|delete|watch|prune|schedule> [--url URL] [--transport T] [--json]
+const USAGE_SUMMARY = `usage: pieces-backup <list|backup|restore|undo|status|cancel|delete|watch|prune|schedule> [--url URL] [--transport T] [--json]
 usage: pieces-backup <serve|demo> [options]
 (pieces-backup --help for more)`;
 
@@ -70,8 +70,18 @@ const DAEMON_COMMANDS: Record<string, DaemonCommand> = {
   restore: {
     description: 'replace the local database with a backup (asks first; a restore does not sync)',
     arguments: [['<id>', 'the backup to restore']],
+    options: [
+      ['-y, --yes', 'do not ask: required when stdin is not a terminal'],
+      ['--no-safety-backup', 'do not back up the current database first (then `undo` cannot take the restore back)'],
+      ['--force', 'restore a backup made by a newer Pieces OS anyway (unsupported by Pieces: update Pieces OS first)'],
+    ],
+    run: async (context, [id], options) =>
+      (await import('./commands/restore.js')).restore(context, id!, { yes: options.yes === true, safetyBackup: options.safetyBackup !== false, force: options.force === true }),
+  },
+  undo: {
+    description: "take the last restore back: restore its safety backup (asks first; itself without a safety backup)",
     options: [['-y, --yes', 'do not ask: required when stdin is not a terminal']],
-    run: async (context, [id], options) => (await import('./commands/restore.js')).restore(context, id!, { yes: options.yes === true }),
+    run: async (context, _args, options) => (await import('./commands/undo.js')).undo(context, { yes: options.yes === true }),
   },
   status: {
     description: 'without an id: every backup and restore in progress; with one: its latest status',

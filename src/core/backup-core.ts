@@ -43,6 +43,12 @@ export interface BackupCoreOptions {
    * after each completed scheduled backup. Changeable with `core.retention.setPolicy`.
    */
   retention?: RetentionPolicy;
+  /**
+   * A restore first backs up the current database, and starts replacing it only once that
+   * backup is listed; `core.restore.undo()` restores it. Default true here (the faces' default;
+   * the machines' is false, for scripts); a `restore(id, { safetyBackup })` overrides it.
+   */
+  safetyBackup?: boolean;
 }
 
 /**
@@ -112,7 +118,7 @@ export function createBackupCore(client: BackupClient, options: BackupCoreOption
   checkPolicy(options);
   const lifecycleOptions = { ...options.lifecycle, ...(options.transport && { transport: options.transport }) };
   const backup = createLifecycle(client, 'creation', lifecycleOptions);
-  const restore = createLifecycle(client, 'restoration', lifecycleOptions);
+  const restore = createLifecycle(client, 'restoration', { ...lifecycleOptions, safetyBackup: options.safetyBackup ?? true });
   const backups = createBackupsStore(client);
   function lifecycle(kind: 'creation'): BackupLifecycle;
   function lifecycle(kind: 'restoration'): RestoreLifecycle;

@@ -57,9 +57,25 @@ export interface RestoreLifecycle extends Lifecycle<RestoreSnapshot> {
    * Restores `backupId`, which replaces the local database. Without `confirm: true` it waits
    * in `confirming` for `confirm()` or `dismiss()`.
    */
-  restore(backupId: string, options?: { confirm?: boolean; backup?: Backup }): void;
+  restore(backupId: string, options?: RestoreOptions): void;
+  /**
+   * After a restore with a safety backup completed: restores that backup (`safetyBackupId`),
+   * confirmed and itself without a safety backup. Ignored otherwise.
+   */
+  undo(): void;
   confirm(): void;
   dismiss(): void;
+}
+
+/** A restore's request: see the machine's `RESTORE` event. */
+export interface RestoreOptions {
+  confirm?: boolean;
+  /** The backup's metadata, when the caller has it (shown while confirming). */
+  backup?: Backup;
+  /** Back up the current database first; default the lifecycle's `safetyBackup` option. */
+  safetyBackup?: boolean;
+  /** Restore a backup made by a newer Pieces OS anyway. */
+  force?: boolean;
 }
 
 /** What both machines take alike (a restore's are the same); each kind's own are sent by its commands. */
@@ -155,8 +171,16 @@ export function createLifecycle(
   return {
     ...handle,
     kind,
-    restore: (backupId, { confirm, backup } = {}) =>
-      send({ type: 'RESTORE', backupId, ...(confirm !== undefined && { confirm }), ...(backup && { backup }) }),
+    restore: (backupId, { confirm, backup, safetyBackup, force } = {}) =>
+      send({
+        type: 'RESTORE',
+        backupId,
+        ...(confirm !== undefined && { confirm }),
+        ...(backup && { backup }),
+        ...(safetyBackup !== undefined && { safetyBackup }),
+        ...(force !== undefined && { force }),
+      }),
+    undo: () => send({ type: 'UNDO' }),
     confirm: () => send({ type: 'CONFIRM' }),
     dismiss: () => send({ type: 'DISMISS' }),
   };

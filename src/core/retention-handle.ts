@@ -47,12 +47,22 @@ export interface RetentionHandleDeps {
   now: () => number;
 }
 
-/** The backup a restore is about (asked, running or being checked): never removed. */
+/**
+ * Never removed: the backup a restore is about (asked, running or being checked), and the
+ * safety backup of the latest restore (what its undo restores), while the core lives.
+ */
 function protectedOf(restore: RestoreLifecycle): ProtectedBackup[] {
   const { value, context } = restore.getSnapshot();
-  const active = value === 'confirming' || value === 'starting' || value === 'running' || value === 'cancelling' || value === 'checking';
-  return active && context.backupId !== null ? [{ id: context.backupId, reason: 'restoring' }] : [];
+  const active =
+    value === 'confirming' || value === 'preflight' || value === 'safety' || value === 'safetyCancelling' ||
+    value === 'starting' || value === 'running' || value === 'cancelling' || value === 'checking';
+  const protect: ProtectedBackup[] = active && context.backupId !== null ? [{ id: context.backupId, reason: 'restoring' }] : [];
+  if (context.safetyBackupId !== null) protect.push({ id: context.safetyBackupId, reason: 'safety backup' });
+  return protect;
 }
+
+/** What `protectedOf` says, as one comparable key: the preview is replanned when it changes. */
+const protectKey = (restore: RestoreLifecycle) => protectedOf(restore).map(({ id, reason }) => `${reason}:${id}`).join(',');
 
 /** `core.retention` (internal: the core builds it). Throws `PolicyInputError` for a bad initial policy. */
 export function createRetentionHandle(initial: RetentionPolicy | undefined, deps: RetentionHandleDeps): RetentionHandle {
@@ -73,13 +83,13 @@ export function createRetentionHandle(initial: RetentionPolicy | undefined, deps
     {
       // observed, the preview follows the list (which loads for it) and the restore's backup
       onStart() {
-        let restoring = protectedOf(restore)[0]?.id;
+        let protecting = protectKey(restore);
         stops = [
           backups.subscribe(replan),
           restore.subscribe(() => {
-            const now = protectedOf(restore)[0]?.id;
-            if (now !== restoring) {
-              restoring = now;
+            const now = protectKey(restore);
+            if (now !== protecting) {
+              protecting = now;
               replan();
             }
           }),

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -17,6 +19,9 @@ export interface CliRun {
 
 const running = new Set<ChildProcess>();
 
+/** The CLI's state dir in tests (the last restore, the schedule's state): never the user's own. */
+const STATE_HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'pieces-cli-state-'));
+
 /**
  * Starts `pieces-backup ...args` with stdin, stdout and stderr as pipes (not a terminal), and
  * `CI`/`NO_COLOR` cleared so the mode comes from the pipes alone.
@@ -26,7 +31,7 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
   const child = spawn(node, [...prefix, ...args], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, CI: '', NO_COLOR: '', ...env },
+    env: { ...process.env, CI: '', NO_COLOR: '', XDG_STATE_HOME: STATE_HOME, ...env },
   });
   running.add(child);
   let stdout = '';

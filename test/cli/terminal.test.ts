@@ -65,6 +65,20 @@ describe('pieces-backup on a terminal (tmux)', () => {
     expect(history).toMatch(/^backup \S+ completed \(500 KiB\)$/m);
   });
 
+  it('restore <id> asks first, saying the backup and what is replaced; no: nothing is sent (exit 3)', async () => {
+    const seen = emulator.admin.journal().length;
+    const session = await open(['restore', backupId]);
+    const prompt = await session.waitForScreen((screen) => screen.includes('(y/N)'), 'the prompt');
+    const flat = prompt.replace(/\n/g, '');
+    expect(flat).toMatch(new RegExp(`Restore backup ${backupId} \\(made \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d local time on vm, 500 KiB, Pieces OS 9\\.0\\.0\\)\\?`));
+    expect(flat).toContain('replaces the whole local database of Pieces OS');
+    expect(flat).toContain('A safety backup of the current database is made first');
+    await session.sendKeys('n', 'Enter');
+    expect(await session.exitCode()).toBe(3);
+    expect(await session.capture({ history: true })).toContain('not restored: the local database is unchanged');
+    expect(emulator.admin.journal()).toHaveLength(seen);
+  });
+
   it('Ctrl-C asks whether to cancel on the server; yes: the restore is cancelled (exit 3), the database unchanged', async () => {
     emulator.admin.deleteAsset(emulator.admin.listAssets()[0]!.id);
     const assets = emulator.admin.listAssets().length;

@@ -24,7 +24,8 @@ export class TmuxSession {
       [
         'trap : INT',
         `cd ${quote(ROOT)}`,
-        `env -u CI -u NO_COLOR ${[...CLI, ...args].map(quote).join(' ')}`,
+        // its own state dir: a restore keeps its safety backup on record there, never in the user's
+        `env -u CI -u NO_COLOR XDG_STATE_HOME=${quote(path.join(dir, 'state'))} ${[...CLI, ...args].map(quote).join(' ')}`,
         `echo $? > ${quote(path.join(dir, 'exit-code'))}`,
         'sleep 600',
       ].join('\n'),
