@@ -179,6 +179,10 @@ describe('the React dashboard, against the emulator', () => {
     await open('/?transport=polling');
     emulator.admin.injectFault({ operation: 'backup_specific_creation_status', status: 503 });
     await page.getByRole('button', { name: 'Create backup' }).click();
+    // the other endpoints that could tell (the list, the progress socket) stop answering too
+    await expect.poll(() => emulator.admin.operations().creations.length).toBe(1);
+    emulator.admin.injectFault({ operation: 'backups_snapshot', status: 503 });
+    emulator.admin.injectFault({ operation: 'backups_streamed_progress_websocket', status: 503 });
     // the default outage bound is 15 s of unanswered status reads
     const alert = card('backup').getByRole('alert');
     await expect.poll(() => alert.textContent(), { timeout: 30_000 }).toContain('may have finished');
