@@ -35,7 +35,7 @@ import { OutcomeUnknownError } from './errors/outcome-unknown-error.js';
 import { discoverWith } from './discover-operations.js';
 import { followOperation } from './follow-operation.js';
 import type { ResolvedCancelRetry, ResolvedStream } from './options.js';
-import { pollLoop, retryAttempts, retryWait, waitOn } from './polling.js';
+import { pollLoop, retryAttempts, retryWait, waitOn, withinOutage } from './polling.js';
 import { statusStrategy } from './poll-status.js';
 import { progressFromStatus } from './progress.js';
 import { streamEndpoint, streamStalled } from './stream-errors.js';
@@ -503,15 +503,7 @@ export function checkOutcome(
 ): Promise<CheckVerdict> {
   // retry 0 below: this loop owns the retries, so it can report them
   const once: ResolvedStream = { ...policy, retry: { ...policy.retry, retry: 0 } };
-  return retryAttempts(() => checkOnce(client, kind, input, once, signal), {
-    retry: policy.retry,
-    scheduler: policy.scheduler,
-    signal,
-    left: (outageStartedAt) => outageStartedAt + policy.outageTimeoutMs - policy.scheduler.now(),
-    onRetry: policy.onRetry,
-    isFinal: (error) => !isTransientError(error),
-    what: 'check',
-  });
+  return withinOutage(() => checkOnce(client, kind, input, once, signal), policy, signal, 'check');
 }
 
 export interface CancelInput {

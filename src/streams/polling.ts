@@ -10,7 +10,7 @@ import {
   timer,
 } from 'rxjs';
 import { AbortedError } from '../api/errors/index.js';
-import { retryDelayOf, shouldRetry, type RetryPolicy } from '../api/retry.js';
+import { isTransientError, retryDelayOf, shouldRetry, type RetryPolicy } from '../api/retry.js';
 import type { ResolvedPolling } from './options.js';
 import { estimateEta, nextPollDelay, type RateSample } from './progress.js';
 import type { RetryNotice } from './types.js';
@@ -230,5 +230,27 @@ export function waitOn(ms: number, scheduler: SchedulerLike, signal: AbortSignal
       resolve();
     });
     signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * The reads that end with one answer and must not outlast an outage (RETRY's check, the
+ * restore preflight): transient failures retried within `outageTimeoutMs`, each told to
+ * `onRetry`; anything else at once.
+ */
+export function withinOutage<T>(
+  attempt: () => Promise<T>,
+  policy: Pick<ResolvedPolling, 'retry' | 'scheduler' | 'outageTimeoutMs' | 'onRetry'>,
+  signal: AbortSignal,
+  what: string,
+): Promise<T> {
+  return retryAttempts(attempt, {
+    retry: policy.retry,
+    scheduler: policy.scheduler,
+    signal,
+    left: (outageStartedAt) => outageStartedAt + policy.outageTimeoutMs - policy.scheduler.now(),
+    onRetry: policy.onRetry,
+    isFinal: (error) => !isTransientError(error),
+    what,
   });
 }

@@ -1,13 +1,12 @@
 import { concatMap, of, switchMap, type Observable, type OperatorFunction } from 'rxjs';
 import type { BackupClient } from '../api/backup-client.js';
 import { isNotFoundError } from '../api/errors/index.js';
-import { isTransientError } from '../api/retry.js';
 import type { Backup, BackupFeature } from '../models/index.js';
 import { BackupTooNewError } from './errors/backup-too-new-error.js';
 import { FeatureDisabledError } from './errors/feature-disabled-error.js';
 import { SafetyBackupFailedError } from './errors/safety-backup-failed-error.js';
 import type { ResolvedStream } from './options.js';
-import { retryAttempts } from './polling.js';
+import { withinOutage } from './polling.js';
 import { fromAbortable } from './streaming.js';
 import type { OperationProgress } from './types.js';
 
@@ -69,18 +68,6 @@ export function compareVersions(a: string, b: string): number | null {
   return 0;
 }
 
-/** Transient failures retried within the outage bound, each told to `onRetry`; anything else at once. */
-function withinOutage<T>(attempt: () => Promise<T>, policy: Policy, signal: AbortSignal, what: string): Promise<T> {
-  return retryAttempts(attempt, {
-    retry: policy.retry,
-    scheduler: policy.scheduler,
-    signal,
-    left: (outageStartedAt) => outageStartedAt + policy.outageTimeoutMs - policy.scheduler.now(),
-    onRetry: policy.onRetry,
-    isFinal: (error) => !isTransientError(error),
-    what,
-  });
-}
 
 const once = (policy: Policy, signal: AbortSignal) => ({ signal, retry: false as const, timeout: policy.readTimeoutMs });
 
