@@ -4,7 +4,7 @@ import { SCHEDULE_TEXTS, scheduleText, type Backup, type RetentionPlan } from 'p
 type RetentionEntry = RetentionPlan['entries'][number];
 import { useBackupCore, useBackups, useLifecycle, useOperations, useRetention, useSchedule } from 'pieces-backup/react';
 import { watchAssetCount } from '../shared/asset-count.js';
-import { backupDate, backupTime, deleteLabel, restoreLabel } from '../shared/backup-names.js';
+import { backupDate, backupTime, deleteLabel, restoreLabel } from '../shared/labels.js';
 import { retentionPolicyText, type PagePolicy } from '../shared/policy-query.js';
 import { ACTIVE, NOUN, canCancel, formatBytes, formatEta, listAction, mine, reconnectingText, statusText, type Kind, type Snapshot } from '../shared/format.js';
 
