@@ -1,7 +1,7 @@
 // The public API of pieces-backup, layer by layer: what users call, named one by one
 // (`test/package/surface.test.ts` lists it; nothing internal leaks). Errors are narrowed with
 // the one guard, `isPiecesBackupError(error, name)`, and typed as `PiecesBackupErrors[name]`;
-// the wire models are the `Wire` namespace.
+// the wire models are the `Wire` map (`Wire['Asset']`).
 
 // Wire models
 export type { Wire } from './models/wire.js';

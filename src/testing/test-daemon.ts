@@ -19,7 +19,7 @@ export type TestAccount = Pick<EmulatorState, 'signedIn' | 'cloudConnected' | 'o
  * daemon's), made at `timestamp` (default: now) by `deviceName`, listing `bytes`.
  */
 export interface TestBackupSeed extends Partial<BackupSeed> {
-  assets?: number | readonly Wire.Asset[];
+  assets?: number | readonly Wire['Asset'][];
 }
 
 /**
@@ -28,7 +28,7 @@ export interface TestBackupSeed extends Partial<BackupSeed> {
  */
 export interface TestDaemonOptions extends EmulatorStatePatch {
   /** The local database: these assets, or that many generated sample assets. Default 120 samples. */
-  assets?: number | readonly Wire.Asset[];
+  assets?: number | readonly Wire['Asset'][];
   /**
    * Backups in the cloud before the test, in the order given: that many of `assets`, or one
    * per seed. Real backup files of the local database, so they restore.
@@ -55,9 +55,9 @@ export interface TestDaemon {
   /** The backups `options.backups` made, in the order given. */
   readonly seededBackups: readonly Backup[];
   /** The assets of the local database now. */
-  assets(): Wire.Asset[];
+  assets(): Wire['Asset'][];
   /** Replaces the local database's assets (a count means that many sample assets). */
-  setAssets(assets: number | readonly Wire.Asset[]): void;
+  setAssets(assets: number | readonly Wire['Asset'][]): void;
   /** Makes a real backup of the local database now, at full speed, through the API. */
   createBackup(): Promise<Backup>;
   /** Puts a completed backup of the local database (or of `seed.assets`) in the cloud now, without a creation. */
@@ -76,7 +76,7 @@ export interface TestDaemon {
   /** Any field of the state, the transfer rate or the cancel delay; applies at once, also to running operations. */
   setState(patch: EmulatorStatePatch): void;
   /** Fails the running creation or restoration now (the local database untouched). */
-  fail(kind: OperationKind, reason?: string): Wire.BackupStatus;
+  fail(kind: OperationKind, reason?: string): Wire['BackupStatus'];
   /** Makes an endpoint misbehave (`status`, `latencyMs`, `reset`, stream faults) `times` times. */
   inject(fault: FaultSpec): void;
   clearFaults(): void;
@@ -89,7 +89,7 @@ const TEST_CANCEL_DELAY_MS = 30;
 // createBackup() runs at this speed whatever rate the test chose.
 const FULL_SPEED_BYTES_PER_SECOND = 1_000_000_000;
 
-function replaceAssets(admin: EmulatorAdmin, assets: number | readonly Wire.Asset[]): void {
+function replaceAssets(admin: EmulatorAdmin, assets: number | readonly Wire['Asset'][]): void {
   for (const { id } of admin.listAssets()) admin.deleteAsset(id);
   for (const asset of typeof assets === 'number' ? sampleAssets(assets) : assets) admin.upsertAsset(asset);
 }

@@ -120,8 +120,8 @@ describe('error guards', () => {
   });
 
   it('the wire models are one namespace', () => {
-    expectTypeOf<Wire.Backup>().toEqualTypeOf<Backup>();
-    expectTypeOf<Wire.BackupStatus['value']>().toEqualTypeOf<BackupStatusValue | undefined>();
+    expectTypeOf<Wire['Backup']>().toEqualTypeOf<Backup>();
+    expectTypeOf<Wire['BackupStatus']['value']>().toEqualTypeOf<BackupStatusValue | undefined>();
   });
 });
 

@@ -19,7 +19,7 @@ const DISCOVERY_TIMEOUT_MS = 10_000;
 const percent = (value: number | null | undefined) => (typeof value === 'number' ? ` ${Math.floor(value)}%` : '');
 
 /** The status of one kind of operation on a backup; null when there never was one (404). */
-export async function statusOrNull(client: BackupClient, kind: OperationKind, backupId: string): Promise<Wire.BackupStatus | null> {
+export async function statusOrNull(client: BackupClient, kind: OperationKind, backupId: string): Promise<Wire['BackupStatus'] | null> {
   try {
     return await client.status(kind, backupId);
   } catch (error) {
@@ -29,10 +29,10 @@ export async function statusOrNull(client: BackupClient, kind: OperationKind, ba
 }
 
 /** Whether a status answer says the operation still runs. */
-export const inProgress = (status: Wire.BackupStatus | null): boolean =>
+export const inProgress = (status: Wire['BackupStatus'] | null): boolean =>
   status !== null && !isTerminalStatus(status.value ?? 'UNKNOWN');
 
-const describeStatus = (status: Wire.BackupStatus | null) => (status ? `${status.value ?? 'UNKNOWN'}${percent(status.percentage)}` : 'none');
+const describeStatus = (status: Wire['BackupStatus'] | null) => (status ? `${status.value ?? 'UNKNOWN'}${percent(status.percentage)}` : 'none');
 
 async function ofOne(client: BackupClient, backupId: string): Promise<CommandResult> {
   const [creation, restoration] = await Promise.all([
